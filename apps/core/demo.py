@@ -1,0 +1,260 @@
+"""Demo data: three clients, their projects and incidents at different stages.
+
+One incident is the case the method comes from: a software company hits a
+technical bottleneck and cannot deliver on time; the PM tells the client at
+once, holds an urgent meeting, explains the cause and offers alternatives.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Profile
+from apps.incidents import services as incident_services
+from apps.incidents.models import Incident, Severity, Status
+from apps.projects import services as project_services
+from apps.projects.models import Project, Role
+
+DEMO_PASSWORD = "candor-demo"  # noqa: S105 - printed to the user on purpose
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    language: str
+    time_zone: str
+    is_pmo: bool = False
+    role_label: str = ""
+
+
+USERS = (
+    DemoUser("zhou.pmo", "Min", "Zhou", "zh-hans", "Asia/Shanghai", True, "PMO lead, admin"),
+    DemoUser("li.pm", "Wei", "Li", "zh-hans", "Asia/Shanghai", False, "project manager"),
+    DemoUser("anna.pm", "Anna", "Berg", "en", "Europe/Berlin", False, "project manager"),
+    DemoUser("wang.dev", "Jun", "Wang", "zh-hans", "Asia/Shanghai", False, "team member"),
+)
+
+
+def _user(spec: DemoUser):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=spec.username,
+        defaults={
+            "first_name": spec.first_name,
+            "last_name": spec.last_name,
+            "email": f"{spec.username}@example.com",
+            "is_staff": spec.is_pmo,
+            "is_superuser": spec.is_pmo,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "language": spec.language,
+            "time_zone": spec.time_zone,
+            "is_pmo": spec.is_pmo,
+        },
+    )
+    return user
+
+
+def _project(*, client_name, name, description, pmo_lead, members, contacts) -> Project:
+    client = project_services.client_get_or_create(name=client_name)
+    project = Project.objects.filter(client=client, name=name).first()
+    if project is None:
+        project = project_services.project_create(
+            client=client, name=name, description=description, pmo_lead=pmo_lead
+        )
+    for user, role in members:
+        project_services.membership_set(project=project, user=user, role=role)
+    for contact in contacts:
+        if not project.contacts.filter(email=contact["email"]).exists():
+            project_services.contact_create(project=project, **contact)
+    return project
+
+
+def _incident(*, project, title, declared_ago, now, first_contact_after=None, status=None, **kw):
+    existing = Incident.objects.filter(project=project, title=title).first()
+    if existing is not None:
+        return existing
+    declared_at = now - declared_ago
+    incident = incident_services.incident_declare(
+        project=project, title=title, now=declared_at, **kw
+    )
+    if first_contact_after is not None:
+        incident = incident_services.incident_record_first_contact(
+            incident=incident, at=declared_at + first_contact_after, now=now
+        )
+    path = {
+        Status.PLAN_AGREED: [Status.PLAN_AGREED],
+        Status.RECOVERING: [Status.PLAN_AGREED, Status.RECOVERING],
+        Status.RESOLVED: [Status.PLAN_AGREED, Status.RECOVERING, Status.RESOLVED],
+    }.get(status, [])
+    for step in path:
+        incident = incident_services.incident_change_status(
+            incident=incident, status=step, now=now
+        )
+    return incident
+
+
+@transaction.atomic
+def load_demo(now: datetime | None = None) -> list[DemoUser]:
+    now = now or timezone.now()
+    pmo, li, anna, wang = (_user(spec) for spec in USERS)
+
+    logistics = _project(
+        client_name="华信物流 Huaxin Logistics",
+        name="智慧物流调度平台 Smart dispatch platform",
+        description="Route optimisation and real-time dispatch for 3,000 trucks.",
+        pmo_lead=pmo,
+        members=[(li, Role.PM), (wang, Role.MEMBER)],
+        contacts=[
+            {
+                "name": "陈静 Chen Jing",
+                "email": "chen.jing@huaxin.example.com",
+                "role": "CIO",
+                "is_decision_maker": True,
+                "language": "zh-hans",
+                "time_zone": "Asia/Shanghai",
+                "receives_updates": True,
+            },
+            {
+                "name": "Tom Hughes",
+                "email": "tom.hughes@huaxin.example.com",
+                "role": "Operations lead",
+                "is_decision_maker": False,
+                "language": "en",
+                "time_zone": "Asia/Hong_Kong",
+                "receives_updates": True,
+            },
+        ],
+    )
+    bank = _project(
+        client_name="Northwind Bank",
+        name="Mobile banking app 3.0",
+        description="Rebuild of the retail mobile app with biometric login.",
+        pmo_lead=pmo,
+        members=[(anna, Role.PM), (wang, Role.MEMBER), (li, Role.VIEWER)],
+        contacts=[
+            {
+                "name": "Sarah Miller",
+                "email": "sarah.miller@northwind.example.com",
+                "role": "Head of digital channels",
+                "is_decision_maker": True,
+                "language": "en",
+                "time_zone": "Europe/London",
+                "receives_updates": True,
+            },
+        ],
+    )
+    retail = _project(
+        client_name="蓝河零售 Blue River Retail",
+        name="数据仓库迁移 Data warehouse migration",
+        description="Move the sales warehouse to a managed cloud platform.",
+        pmo_lead=pmo,
+        members=[(li, Role.PM), (anna, Role.MEMBER)],
+        contacts=[
+            {
+                "name": "刘洋 Liu Yang",
+                "email": "liu.yang@blueriver.example.com",
+                "role": "数据部负责人",
+                "is_decision_maker": True,
+                "language": "zh-hans",
+                "time_zone": "Asia/Shanghai",
+                "receives_updates": True,
+            },
+        ],
+    )
+
+    # The case from the article: a technical bottleneck, told at once.
+    _incident(
+        project=logistics,
+        title="调度引擎性能瓶颈,无法按期交付 / Dispatch engine bottleneck delays delivery",
+        declared_by=li,
+        declared_ago=timedelta(days=3, hours=2),
+        first_contact_after=timedelta(hours=3),
+        status=Status.PLAN_AGREED,
+        now=now,
+        severity=Severity.CRITICAL,
+        summary=(
+            "压力测试显示,调度引擎在 3,000 辆车并发时响应时间超过 40 秒,远高于合同要求的 2 秒。"
+            "按原计划在 12 月 15 日上线已不可能。"
+        ),
+        cause=(
+            "路径优化算法在车辆数量增长时计算量呈指数级上升;"
+            "现有架构无法在要求的时间内完成实时调度。"
+        ),
+        cause_origin=(
+            "立项时的性能评估基于 300 辆车的样本数据;扩展到全量车队后的压力测试直到第三次迭代才进行,"
+            "问题发现得太晚。"
+        ),
+        current_state=(
+            "功能开发已完成 85%。核心调度模块需要重新设计;其余模块(司机端、报表)按计划推进。"
+        ),
+        impact_schedule_days=30,
+        impact_cost=Decimal("180000.00"),
+        impact_scope="实时调度模块延期;首期上线范围需与客户重新商定。",
+        first_step="今天起由两名资深架构师评估分区调度方案,48 小时内给出可行性结论。",
+        apology="我们对未能及早发现性能风险、给贵方运营计划带来的影响深表歉意。",
+        internal_notes="架构组人手紧张,需从平台组借调一人两周。",
+    )
+    _incident(
+        project=bank,
+        title="Biometric login rejected by the app store review",
+        declared_by=anna,
+        declared_ago=timedelta(hours=5),
+        now=now,
+        severity=Severity.HIGH,
+        summary=(
+            "The store review rejected release 3.0 because the biometric login flow does not "
+            "offer a fallback. The launch planned for Monday cannot happen."
+        ),
+        cause="The fallback screen was cut from the last sprint to meet the date.",
+        internal_notes="Check whether the design agency's contract covers the extra screens.",
+    )
+    _incident(
+        project=retail,
+        title="迁移预算超支 / Migration budget overrun",
+        declared_by=li,
+        declared_ago=timedelta(days=20),
+        first_contact_after=timedelta(hours=6),
+        status=Status.RESOLVED,
+        now=now,
+        severity=Severity.MEDIUM,
+        summary="历史数据清洗工作量被低估,迁移成本超出预算 25%。",
+        cause="源系统中有大量重复和不一致的历史订单数据。",
+        cause_origin="需求阶段未对历史数据质量做抽样评估。",
+        current_state="数据清洗已完成,迁移已上线。",
+        impact_schedule_days=10,
+        impact_cost=Decimal("95000.00"),
+        impact_scope="无功能范围变化。",
+        first_step="对剩余数据做质量抽样,重新估算工作量。",
+        apology="很抱歉我们在前期没有充分评估数据质量风险。",
+    )
+    _incident(
+        project=retail,
+        title="报表延迟 / Nightly report delays after cut-over",
+        declared_by=li,
+        declared_ago=timedelta(days=2),
+        first_contact_after=timedelta(hours=20),
+        now=now,
+        severity=Severity.HIGH,
+        summary="切换后夜间销售报表比原来晚 3 小时生成,门店早会拿不到数据。",
+        cause="新平台的批处理窗口与源系统备份时间冲突。",
+        cause_origin="切换演练使用的是周末的数据量,没有覆盖工作日高峰。",
+        current_state="已临时调整备份时间,报表延迟缩短到 1 小时。",
+        impact_schedule_days=0,
+        impact_scope="每日销售报表。",
+        first_step="与客户 IT 部门协调备份窗口。",
+        apology="很抱歉影响了门店的早会安排。",
+    )
+    return list(USERS)

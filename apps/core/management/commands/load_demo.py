@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from apps.core.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo users, projects and incidents (safe to run again)."
+
+    def handle(self, *args, **options):
+        users = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
+        for user in users:
+            self.stdout.write(f"  {user.username:<10} {user.role_label}")

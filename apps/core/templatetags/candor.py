@@ -1,0 +1,65 @@
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def humanize_delta(delta: timedelta) -> str:
+    """"2 d 3 h", "5 h 12 min", "8 min" — precise enough for a deadline."""
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return ngettext("%(minutes)s min", "%(minutes)s min", minutes) % {"minutes": minutes}
+
+
+@register.simple_tag
+def countdown(deadline: datetime | None, now: datetime | None = None):
+    """A deadline as "in 5 h 12 min" / "4 min overdue", refreshed live by countdown.js.
+
+    The text is complete without JavaScript; the script only keeps it ticking.
+    """
+    if deadline is None:
+        return ""
+    now = now or timezone.now()
+    remaining = deadline - now
+    if remaining.total_seconds() > 0:
+        text = _("in %(time)s") % {"time": humanize_delta(remaining)}
+        css = "text-warning-emphasis" if remaining <= timedelta(hours=2) else "text-body"
+    else:
+        text = _("%(time)s overdue") % {"time": humanize_delta(remaining)}
+        css = "text-danger fw-semibold"
+    return format_html(
+        '<span class="countdown {}" data-deadline="{}" data-label-future="{}" '
+        'data-label-past="{}" data-unit-day="{}" data-unit-hour="{}" data-unit-minute="{}">'
+        "{}</span>",
+        css,
+        deadline.isoformat(),
+        _("in %(time)s"),
+        _("%(time)s overdue"),
+        _("d"),
+        _("h"),
+        _("min"),
+        text,
+    )
+
+
+@register.filter
+def hours(delta: timedelta | None) -> str:
+    if delta is None:
+        return ""
+    total = delta.total_seconds() / 3600
+    if total >= 48 and total % 24 == 0:
+        days = int(total // 24)
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    n = int(total)
+    return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}

@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Incident
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Administrators read and correct incidents; deadlines are set only by the services."""
+
+    list_display = (
+        "title",
+        "project",
+        "severity",
+        "status",
+        "declared_at",
+        "first_contact_due_at",
+        "first_contact_at",
+        "next_update_due_at",
+    )
+    list_filter = ("status", "severity", "project__client", "project")
+    list_select_related = ("project",)
+    search_fields = ("title", "summary", "cause", "cause_origin", "project__name")
+    date_hierarchy = "declared_at"
+    autocomplete_fields = ("project", "declared_by")
+    readonly_fields = (
+        "status",
+        "declared_at",
+        "first_contact_due_at",
+        "first_contact_at",
+        "last_update_at",
+        "next_update_due_at",
+        "resolved_at",
+        "closed_at",
+        "updated_at",
+        "update_cadence",
+    )
+    fieldsets = (
+        (None, {"fields": ("project", "title", "summary", "severity", "declared_by")}),
+        (_("Cause"), {"fields": ("cause", "cause_origin")}),
+        (
+            _("State and impact"),
+            {"fields": ("current_state", "impact_schedule_days", "impact_cost", "impact_scope")},
+        ),
+        (_("What we will say and do"), {"fields": ("first_step", "apology")}),
+        (_("Internal only"), {"fields": ("internal_notes",)}),
+        (_("Deadlines"), {"fields": readonly_fields}),
+    )
+    actions = ["resolve_incidents"]
+
+    def has_add_permission(self, request):
+        # Declaring starts the first-contact clock; that happens in the app.
+        return False
+
+    @admin.action(description=_("Resolve the selected incidents"))
+    def resolve_incidents(self, request, queryset):
+        for incident in queryset:
+            try:
+                services.incident_resolve(incident=incident)
+            except ValidationError as exc:
+                self.message_user(request, f"{incident}: {' '.join(exc.messages)}", messages.ERROR)

@@ -1,0 +1,256 @@
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from apps.projects.models import Project
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+#: Default update cadence: the worse it is, the more often the client hears from us.
+DEFAULT_CADENCE = {
+    Severity.CRITICAL: timedelta(hours=24),
+    Severity.HIGH: timedelta(hours=48),
+    Severity.MEDIUM: timedelta(hours=72),
+    Severity.LOW: timedelta(days=7),
+}
+MIN_CADENCE = timedelta(hours=1)
+MAX_CADENCE = timedelta(days=14)
+
+
+class Status(models.TextChoices):
+    DECLARED = "declared", _("Declared")
+    CLIENT_INFORMED = "client_informed", _("Client informed")
+    PLAN_AGREED = "plan_agreed", _("Plan agreed")
+    RECOVERING = "recovering", _("Recovering")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+#: The only moves an incident can make. Resolving early is allowed once the
+#: client knows (a problem may vanish before a plan is needed); a resolved
+#: incident can be reopened; a closed one is history.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DECLARED: (Status.CLIENT_INFORMED,),
+    Status.CLIENT_INFORMED: (Status.PLAN_AGREED, Status.RESOLVED),
+    Status.PLAN_AGREED: (Status.RECOVERING, Status.RESOLVED),
+    Status.RECOVERING: (Status.PLAN_AGREED, Status.RESOLVED),
+    Status.RESOLVED: (Status.RECOVERING, Status.CLOSED),
+    Status.CLOSED: (),
+}
+OPEN_STATUSES = (
+    Status.DECLARED,
+    Status.CLIENT_INFORMED,
+    Status.PLAN_AGREED,
+    Status.RECOVERING,
+)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: Promise
+    done: bool
+    hint: Promise
+
+
+class Incident(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("project")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("what happened"))
+    cause = models.TextField(_("cause"), blank=True, help_text=_("What caused the failure."))
+    cause_origin = models.TextField(
+        _("how it arose"), blank=True, help_text=_("How the problem came about, step by step.")
+    )
+    current_state = models.TextField(
+        _("current state"), blank=True, help_text=_("Where the project stands now.")
+    )
+    impact_schedule_days = models.PositiveIntegerField(
+        _("schedule slip (days)"), null=True, blank=True
+    )
+    impact_cost = models.DecimalField(
+        _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    impact_scope = models.TextField(
+        _("deliverables and scope affected"), blank=True
+    )
+    first_step = models.TextField(
+        _("first action step"),
+        blank=True,
+        help_text=_("The first concrete thing the team is doing about it."),
+    )
+    apology = models.TextField(
+        _("apology"), blank=True, help_text=_("The apology the client will hear from us.")
+    )
+    internal_notes = models.TextField(
+        _("internal notes"),
+        blank=True,
+        help_text=_("For the team only. Never shown to the client."),
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.HIGH
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DECLARED
+    )
+
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="declared_incidents",
+        verbose_name=_("declared by"),
+    )
+    declared_at = models.DateTimeField(_("declared at"))
+    first_contact_due_at = models.DateTimeField(_("first contact due at"))
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    update_cadence = models.DurationField(_("update cadence"))
+    last_update_at = models.DateTimeField(_("last update at"), null=True, blank=True)
+    next_update_due_at = models.DateTimeField(_("next update due at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-declared_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            # The reminder scan's selections: only rows still waiting are indexed.
+            models.Index(
+                fields=["first_contact_due_at"],
+                condition=models.Q(first_contact_at__isnull=True),
+                name="incident_first_contact_due",
+            ),
+            models.Index(
+                fields=["next_update_due_at"],
+                condition=models.Q(next_update_due_at__isnull=False),
+                name="incident_next_update_due",
+            ),
+            models.Index(fields=["project", "status"], name="incident_project_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_contact_due_at__gt=models.F("declared_at")),
+                name="incident_first_contact_after_declared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- pure calculations on one incident ---------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def allowed_transitions(self) -> tuple[str, ...]:
+        return TRANSITIONS[self.status]
+
+    @property
+    def has_impact(self) -> bool:
+        return (
+            self.impact_schedule_days is not None
+            or self.impact_cost is not None
+            or bool(self.impact_scope.strip())
+        )
+
+    def readiness_checklist(self) -> list[ChecklistItem]:
+        """What the client needs to hear, derived from the incident itself."""
+        return [
+            ChecklistItem(
+                "cause",
+                _("Cause explained"),
+                bool(self.cause.strip()) and bool(self.cause_origin.strip()),
+                _("Say what caused the failure and how the problem arose."),
+            ),
+            ChecklistItem(
+                "state",
+                _("Current state described"),
+                bool(self.current_state.strip()),
+                _("Say where the project stands now."),
+            ),
+            ChecklistItem(
+                "impact",
+                _("Impact assessed"),
+                self.has_impact,
+                _("Give the schedule slip, the cost impact or the deliverables affected."),
+            ),
+            ChecklistItem(
+                "first_step",
+                _("First action step"),
+                bool(self.first_step.strip()),
+                _("Name the first concrete step the team is taking."),
+            ),
+            ChecklistItem(
+                "apology",
+                _("Apology prepared"),
+                bool(self.apology.strip()),
+                _("Prepare a sincere apology without excuses."),
+            ),
+        ]
+
+    @property
+    def is_ready_to_disclose(self) -> bool:
+        return all(item.done for item in self.readiness_checklist())
+
+    @property
+    def first_contact_met(self) -> bool | None:
+        """Whether the client heard from us in time; ``None`` while still waiting."""
+        if self.first_contact_at is None:
+            return None
+        return self.first_contact_at <= self.first_contact_due_at
+
+    def first_contact_overdue(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.first_contact_at is None and self.first_contact_due_at <= now
+
+    def update_overdue(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.next_update_due_at is not None and self.next_update_due_at <= now
+
+    @property
+    def urgent_deadline(self) -> datetime | None:
+        """The next deadline this incident must meet."""
+        if not self.is_open:
+            return None
+        if self.first_contact_at is None:
+            return self.first_contact_due_at
+        return self.next_update_due_at
+
+    def next_step(self, now: datetime | None = None) -> str:
+        """A one-line answer to "what should I do now?" for the dashboard."""
+        now = now or timezone.now()
+        if self.status == Status.CLOSED:
+            return _("Nothing left to do: the incident is closed.")
+        if self.status == Status.RESOLVED:
+            return _("Write the retrospective, share the client report, then close the incident.")
+        if self.first_contact_at is None:
+            missing = [item.label for item in self.readiness_checklist() if not item.done]
+            if self.first_contact_overdue(now):
+                return _("The first-contact deadline has passed: contact the client now.")
+            if missing:
+                return _("Prepare the disclosure (%(missing)s), then contact the client.") % {
+                    "missing": ", ".join(str(label) for label in missing)
+                }
+            return _("The disclosure is ready: contact the client before the deadline.")
+        if self.update_overdue(now):
+            return _("An update is overdue: tell the client where things stand now.")
+        if self.status == Status.CLIENT_INFORMED:
+            return _("Propose a plan and agree it with the client.")
+        if self.status == Status.PLAN_AGREED:
+            return _("Start the recovery and keep the client updated.")
+        return _("Keep the recovery on track and post the next update before it is due.")

@@ -1,0 +1,55 @@
+"""Reads of incidents shared by pages, and who may see or change them."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, QuerySet, When
+from django.http import Http404
+
+from apps.accounts.selectors import user_is_pmo
+from apps.projects.selectors import can_write_project, projects_for_user
+
+from .models import OPEN_STATUSES, Incident
+
+
+def incidents_for_user(user: AbstractBaseUser) -> QuerySet[Incident]:
+    if not user.is_authenticated:
+        return Incident.objects.none()
+    incidents = Incident.objects.select_related("project", "project__client", "declared_by")
+    if user_is_pmo(user):
+        return incidents
+    return incidents.filter(project__in=projects_for_user(user).values("pk"))
+
+
+def get_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
+    try:
+        return incidents_for_user(user).get(pk=pk)
+    except Incident.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_rw_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
+    incident = get_incident_for_user(user, pk)
+    if not can_write_project(user, incident.project):
+        raise PermissionDenied
+    return incident
+
+
+def with_urgency(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Order by the next deadline: the first contact while it is owed, then the next update."""
+    return incidents.annotate(
+        urgent_at=Case(
+            When(first_contact_at__isnull=True, then=F("first_contact_due_at")),
+            default=F("next_update_due_at"),
+        )
+    ).order_by(F("urgent_at").asc(nulls_last=True), "declared_at")
+
+
+def dashboard_incidents(user: AbstractBaseUser) -> QuerySet[Incident]:
+    """The user's open incidents, most urgent first (every open incident for PMO staff)."""
+    return with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES))
+
+
+def project_incidents(project_id: int) -> QuerySet[Incident]:
+    return with_urgency(
+        Incident.objects.filter(project_id=project_id).select_related("project", "declared_by")
+    )

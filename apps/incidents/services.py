@@ -1,0 +1,233 @@
+"""Every change to an incident goes through these functions.
+
+They enforce the rules of the method (the 24-hour window, the status
+lifecycle, the cadence) whoever calls them: views, tasks, the admin, the API.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
+
+from .models import (
+    DEFAULT_CADENCE,
+    MAX_CADENCE,
+    MIN_CADENCE,
+    TRANSITIONS,
+    Incident,
+    Severity,
+    Status,
+)
+
+#: Fields that describe the incident to the client (and the internal notes).
+DISCLOSURE_FIELDS = (
+    "title",
+    "summary",
+    "cause",
+    "cause_origin",
+    "current_state",
+    "impact_schedule_days",
+    "impact_cost",
+    "impact_scope",
+    "first_step",
+    "apology",
+    "internal_notes",
+)
+
+
+def default_cadence(severity: str) -> timedelta:
+    return DEFAULT_CADENCE[Severity(severity)]
+
+
+def _validate_cadence(cadence: timedelta) -> None:
+    if not MIN_CADENCE <= cadence <= MAX_CADENCE:
+        raise ValidationError(
+            _("The update cadence must be between 1 hour and 14 days."), code="cadence_range"
+        )
+
+
+@transaction.atomic
+def incident_declare(
+    *,
+    project: Project,
+    declared_by: AbstractBaseUser,
+    title: str,
+    summary: str,
+    severity: str = Severity.HIGH,
+    cause: str = "",
+    cause_origin: str = "",
+    current_state: str = "",
+    impact_schedule_days: int | None = None,
+    impact_cost: Decimal | None = None,
+    impact_scope: str = "",
+    first_step: str = "",
+    apology: str = "",
+    internal_notes: str = "",
+    now: datetime | None = None,
+) -> Incident:
+    """Declare an incident: the first-contact clock starts now.
+
+    The deadline is ``declared_at + the project's window`` (never more than 24 h,
+    whatever the project row says); the update cadence follows the severity.
+    """
+    now = now or timezone.now()
+    window_hours = min(project.first_contact_window_hours, MAX_FIRST_CONTACT_WINDOW_HOURS)
+    incident = Incident(
+        project=project,
+        declared_by=declared_by,
+        title=title.strip(),
+        summary=summary.strip(),
+        severity=severity,
+        cause=cause,
+        cause_origin=cause_origin,
+        current_state=current_state,
+        impact_schedule_days=impact_schedule_days,
+        impact_cost=impact_cost,
+        impact_scope=impact_scope,
+        first_step=first_step,
+        apology=apology,
+        internal_notes=internal_notes,
+        status=Status.DECLARED,
+        declared_at=now,
+        first_contact_due_at=now + timedelta(hours=window_hours),
+        update_cadence=default_cadence(severity),
+    )
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_update_disclosure(
+    *, incident: Incident, severity: str | None = None, now: datetime | None = None, **fields
+) -> Incident:
+    """Edit what we tell the client (and the internal notes).
+
+    A change of severity moves the cadence to the new severity's default when
+    the cadence was still the old default, and never lets the next promised
+    update slip later than the new cadence allows.
+    """
+    now = now or timezone.now()
+    if incident.status == Status.CLOSED:
+        raise ValidationError(_("A closed incident can no longer be edited."), code="closed")
+    unknown = set(fields) - set(DISCLOSURE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown incident fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(incident, name, value.strip() if isinstance(value, str) else value)
+    if severity is not None and severity != incident.severity:
+        old_default = default_cadence(incident.severity)
+        incident.severity = severity
+        if incident.update_cadence == old_default:
+            _apply_cadence(incident, default_cadence(severity), now=now)
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+def _apply_cadence(incident: Incident, cadence: timedelta, *, now: datetime) -> None:
+    incident.update_cadence = cadence
+    if incident.next_update_due_at is not None:
+        since = incident.last_update_at or incident.first_contact_at or now
+        incident.next_update_due_at = min(incident.next_update_due_at, since + cadence)
+
+
+@transaction.atomic
+def incident_set_cadence(
+    *, incident: Incident, cadence: timedelta, now: datetime | None = None
+) -> Incident:
+    """Change how often the client hears from us.
+
+    A shorter cadence can bring the next update forward; a longer one never
+    pushes back an update already promised.
+    """
+    now = now or timezone.now()
+    _validate_cadence(cadence)
+    if not incident.is_open:
+        raise ValidationError(
+            _("Only an open incident has an update cadence."), code="not_open"
+        )
+    _apply_cadence(incident, cadence, now=now)
+    incident.save(update_fields=["update_cadence", "next_update_due_at", "updated_at"])
+    return incident
+
+
+@transaction.atomic
+def incident_change_status(
+    *, incident: Incident, status: str, now: datetime | None = None
+) -> Incident:
+    """Move an incident along its lifecycle; only the moves in ``TRANSITIONS``."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if status not in TRANSITIONS[incident.status]:
+        raise ValidationError(
+            _("An incident that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": incident.get_status_display(), "target": Status(status).label},
+            code="invalid_transition",
+        )
+    if status == Status.CLIENT_INFORMED and incident.first_contact_at is None:
+        raise ValidationError(
+            _("Record the first contact with the client before marking them informed."),
+            code="no_first_contact",
+        )
+    if status == Status.CLOSED and incident.resolved_at is None:
+        raise ValidationError(_("Resolve the incident before closing it."), code="not_resolved")
+
+    previous = incident.status
+    incident.status = status
+    if status == Status.RESOLVED:
+        # The cadence stops: a resolved incident owes the client no more updates.
+        incident.resolved_at = now
+        incident.next_update_due_at = None
+    elif status == Status.CLOSED:
+        incident.closed_at = now
+        incident.next_update_due_at = None
+    elif previous == Status.RESOLVED:
+        # Reopened: the client is owed an update again, one cadence from now.
+        incident.resolved_at = None
+        incident.next_update_due_at = now + incident.update_cadence
+    incident.save()
+    return incident
+
+
+def incident_resolve(*, incident: Incident, now: datetime | None = None) -> Incident:
+    return incident_change_status(incident=incident, status=Status.RESOLVED, now=now)
+
+
+def incident_close(*, incident: Incident, now: datetime | None = None) -> Incident:
+    return incident_change_status(incident=incident, status=Status.CLOSED, now=now)
+
+
+@transaction.atomic
+def incident_record_first_contact(
+    *, incident: Incident, at: datetime, now: datetime | None = None
+) -> Incident:
+    """Record that the client has heard from us, once.
+
+    Sets ``first_contact_at`` (later contacts do not move it), marks the client
+    informed, and starts the update cadence from that moment. Whether the
+    window was met is derived: ``first_contact_at <= first_contact_due_at``.
+    """
+    now = now or timezone.now()
+    if at > now:
+        raise ValidationError(_("A contact cannot be recorded in the future."), code="future")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.first_contact_at is not None:
+        return incident
+    if at < incident.declared_at:
+        raise ValidationError(
+            _("The first contact cannot be earlier than the declaration."), code="too_early"
+        )
+    incident.first_contact_at = at
+    if incident.status == Status.DECLARED:
+        incident.status = Status.CLIENT_INFORMED
+    if incident.is_open and incident.next_update_due_at is None:
+        incident.next_update_due_at = at + incident.update_cadence
+    incident.save()
+    return incident

@@ -1,0 +1,138 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.timezones import COMMON_TIME_ZONES, time_zone_choices
+
+from .models import MAX_FIRST_CONTACT_WINDOW_HOURS, Client, ClientContact, Role
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        common = [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]
+        kwargs.setdefault(
+            "choices",
+            [(_("Common"), common), (_("All time zones"), time_zone_choices())],
+        )
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(**kwargs)
+
+
+class ClientContactForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = ClientContact
+        fields = (
+            "name",
+            "email",
+            "role",
+            "is_decision_maker",
+            "language",
+            "time_zone",
+            "receives_updates",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+            "role",
+            Row(
+                Column("language", css_class="col-md-6"),
+                Column("time_zone", css_class="col-md-6"),
+            ),
+            "is_decision_maker",
+            "receives_updates",
+            Submit("submit", _("Save contact")),
+        )
+
+    def validate_unique(self):
+        # Uniqueness is the service's (and the database's) business; the service
+        # reports a duplicate e-mail on the e-mail field.
+        pass
+
+
+class ProjectForm(forms.Form):
+    client_name = forms.CharField(
+        label=_("Client"),
+        max_length=200,
+        help_text=_("An existing client's name, or a new one."),
+    )
+    name = forms.CharField(label=_("Project name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    pmo_lead = forms.ModelChoiceField(
+        label=_("PMO lead"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("Receives escalations, such as a missed first-contact deadline."),
+    )
+    first_contact_window_hours = forms.IntegerField(
+        label=_("First-contact window (hours)"),
+        initial=MAX_FIRST_CONTACT_WINDOW_HOURS,
+        min_value=1,
+        max_value=MAX_FIRST_CONTACT_WINDOW_HOURS,
+        error_messages={
+            "max_value": _(
+                "The client must hear from us within 24 hours: the window cannot be longer."
+            ),
+            "min_value": _("The window must be at least one hour."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pmo_lead"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
+        )
+        self.fields["client_name"].widget.attrs["list"] = "client-names"
+        self.client_names = list(Client.objects.values_list("name", flat=True))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "client_name",
+            "name",
+            "description",
+            Row(
+                Column("pmo_lead", css_class="col-md-6"),
+                Column("first_contact_window_hours", css_class="col-md-6"),
+            ),
+            Submit("submit", _("Create project")),
+        )
+
+    def clean_client_name(self):
+        name = self.cleaned_data["client_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name the client."))
+        return name
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name the project."))
+        return name
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("There is no active user called “%(username)s”."),
+                params={"username": username},
+            )
+        self.cleaned_data["user"] = user
+        return username

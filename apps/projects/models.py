@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Language, validate_time_zone
+
+#: The method's promise: the client hears from us within a day, never later.
+MAX_FIRST_CONTACT_WINDOW_HOURS = 24
+
+
+class Client(models.Model):
+    """The client organisation a project is delivered to."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="projects", verbose_name=_("client")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    pmo_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        verbose_name=_("PMO lead"),
+        help_text=_("Receives escalations, such as a missed first-contact deadline."),
+    )
+    first_contact_window_hours = models.PositiveSmallIntegerField(
+        _("first-contact window (hours)"),
+        default=MAX_FIRST_CONTACT_WINDOW_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FIRST_CONTACT_WINDOW_HOURS)],
+        help_text=_("How soon the client must hear from us after an incident is declared."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="projects",
+        verbose_name=_("members"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "name"], name="project_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(first_contact_window_hours__gte=1)
+                & models.Q(first_contact_window_hours__lte=MAX_FIRST_CONTACT_WINDOW_HOURS),
+                name="project_first_contact_window_1_to_24h",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_contact_window(self) -> timedelta:
+        return timedelta(hours=self.first_contact_window_hours)
+
+
+class Role(models.TextChoices):
+    PM = "pm", _("Project manager")
+    MEMBER = "member", _("Team member")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "role", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.project} ({self.get_role_display()})"
+
+
+class ClientContact(models.Model):
+    """A person on the client's side who hears from us about a project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("project")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role at the client"), max_length=200, blank=True)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    receives_updates = models.BooleanField(
+        _("receives updates"),
+        default=True,
+        help_text=_("Published status updates are e-mailed to this contact."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client contact")
+        verbose_name_plural = _("client contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "email"], name="contact_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

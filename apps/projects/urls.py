@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.project_list, name="project_list"),
+    path("new/", views.project_create, name="project_create"),
+    path("<int:pk>/", views.project_detail_view, name="project_detail"),
+    path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
+    path("<int:pk>/members/", views.member_add, name="member_add"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+]

@@ -1,0 +1,21 @@
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Heartbeat
+
+
+@transaction.atomic
+def heartbeat_record(*, name: str, hostname: str = "", now: datetime | None = None) -> Heartbeat:
+    """Record a beat with one conditional write, safe under concurrent workers."""
+    now = now or timezone.now()
+    updated = Heartbeat.objects.filter(name=name).update(
+        beat_at=now, hostname=hostname, count=F("count") + 1
+    )
+    if not updated:
+        Heartbeat.objects.get_or_create(
+            name=name, defaults={"beat_at": now, "hostname": hostname, "count": 1}
+        )
+    return Heartbeat.objects.get(name=name)

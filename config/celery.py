@@ -1,0 +1,51 @@
+"""The Celery application.
+
+Deadlines live in the database; Celery only runs short, idempotent units of
+work. Tasks are acknowledged late and fetched one at a time so that a worker
+killed mid-task leaves its message for another worker instead of losing it.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("candor")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    result_backend=None,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_time_limit=120,
+    task_soft_time_limit=90,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    timezone="UTC",
+    enable_utc=True,
+)
+
+
+def _beat_schedule() -> dict:
+    from django.conf import settings
+
+    return {
+        "heartbeat": {
+            "task": "apps.reminders.tasks.heartbeat",
+            "schedule": settings.CELERY_HEARTBEAT_SECONDS,
+            "options": {"expires": 60},
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _setup_periodic_tasks(sender, **kwargs):
+    sender.conf.beat_schedule = _beat_schedule()
+
+
+app.autodiscover_tasks()

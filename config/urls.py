@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="dashboard", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("projects/", include("apps.projects.urls")),
+    path("", include("apps.incidents.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"
