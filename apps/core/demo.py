@@ -100,9 +100,7 @@ def _incident(*, project, title, declared_ago, now, first_contact_after=None, st
         Status.RESOLVED: [Status.PLAN_AGREED, Status.RECOVERING, Status.RESOLVED],
     }.get(status, [])
     for step in path:
-        incident = incident_services.incident_change_status(
-            incident=incident, status=step, now=now
-        )
+        incident = incident_services.incident_change_status(incident=incident, status=step, now=now)
     return incident
 
 
@@ -194,8 +192,8 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
             "现有架构无法在要求的时间内完成实时调度。"
         ),
         cause_origin=(
-            "立项时的性能评估基于 300 辆车的样本数据;扩展到全量车队后的压力测试直到第三次迭代才进行,"
-            "问题发现得太晚。"
+            "立项时的性能评估基于 300 辆车的样本数据;"
+            "扩展到全量车队后的压力测试直到第三次迭代才进行,问题发现得太晚。"
         ),
         current_state=(
             "功能开发已完成 85%。核心调度模块需要重新设计;其余模块(司机端、报表)按计划推进。"

@@ -83,9 +83,7 @@ class Incident(models.Model):
     impact_cost = models.DecimalField(
         _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    impact_scope = models.TextField(
-        _("deliverables and scope affected"), blank=True
-    )
+    impact_scope = models.TextField(_("deliverables and scope affected"), blank=True)
     first_step = models.TextField(
         _("first action step"),
         blank=True,

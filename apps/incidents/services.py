@@ -150,9 +150,7 @@ def incident_set_cadence(
     now = now or timezone.now()
     _validate_cadence(cadence)
     if not incident.is_open:
-        raise ValidationError(
-            _("Only an open incident has an update cadence."), code="not_open"
-        )
+        raise ValidationError(_("Only an open incident has an update cadence."), code="not_open")
     _apply_cadence(incident, cadence, now=now)
     incident.save(update_fields=["update_cadence", "next_update_due_at", "updated_at"])
     return incident

@@ -59,7 +59,9 @@ def _detail_context(request, incident, **forms):
         "can_edit": can_write_project(request.user, incident.project),
         "status_form": forms.get("status_form") or IncidentStatusForm(incident=incident),
         "cadence_form": forms.get("cadence_form")
-        or CadenceForm(initial={"cadence_hours": int(incident.update_cadence.total_seconds() // 3600)}),
+        or CadenceForm(
+            initial={"cadence_hours": int(incident.update_cadence.total_seconds() // 3600)}
+        ),
         "now": timezone.now(),
     }
 

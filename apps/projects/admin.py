@@ -31,8 +31,15 @@ class MembershipInline(admin.TabularInline):
 class ClientContactInline(admin.TabularInline):
     model = ClientContact
     extra = 0
-    fields = ("name", "email", "role", "is_decision_maker", "language", "time_zone",
-              "receives_updates")
+    fields = (
+        "name",
+        "email",
+        "role",
+        "is_decision_maker",
+        "language",
+        "time_zone",
+        "receives_updates",
+    )
 
 
 @admin.register(Project)
@@ -56,8 +63,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ClientContact)
 class ClientContactAdmin(admin.ModelAdmin):
-    list_display = ("name", "email", "project", "role", "is_decision_maker", "language",
-                    "receives_updates")
+    list_display = (
+        "name",
+        "email",
+        "project",
+        "role",
+        "is_decision_maker",
+        "language",
+        "receives_updates",
+    )
     list_filter = ("language", "is_decision_maker", "receives_updates", "project")
     list_select_related = ("project",)
     search_fields = ("name", "email", "role", "project__name")

@@ -28,19 +28,21 @@ def projects_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
 
 
 def project_list_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
-    return projects_for_user(user).annotate(
-        open_incident_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES)),
-        incident_count=Count("incidents"),
-    ).order_by("client__name", "name")
+    return (
+        projects_for_user(user)
+        .annotate(
+            open_incident_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES)),
+            incident_count=Count("incidents"),
+        )
+        .order_by("client__name", "name")
+    )
 
 
 def role_in_project(user: AbstractBaseUser, project: Project) -> str | None:
     if not user.is_authenticated:
         return None
     return (
-        Membership.objects.filter(project=project, user=user)
-        .values_list("role", flat=True)
-        .first()
+        Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
     )
 
 

@@ -65,9 +65,7 @@ def membership_remove(*, membership: Membership) -> None:
         membership.role == Role.PM
         and not project.memberships.filter(role=Role.PM).exclude(pk=membership.pk).exists()
     ):
-        raise ValidationError(
-            _("A project keeps at least one project manager."), code="last_pm"
-        )
+        raise ValidationError(_("A project keeps at least one project manager."), code="last_pm")
     membership.delete()
 
 

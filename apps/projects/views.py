@@ -97,9 +97,7 @@ def contact_create(request, pk: int):
 def contact_edit(request, pk: int, contact_pk: int):
     project = get_rw_project_for_user(request.user, pk)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
-    form = ClientContactForm(
-        request.POST or None, instance=project.contacts.get(pk=contact.pk)
-    )
+    form = ClientContactForm(request.POST or None, instance=project.contacts.get(pk=contact.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(contact=contact, **form.cleaned_data)

@@ -10,7 +10,7 @@ register = template.Library()
 
 
 def humanize_delta(delta: timedelta) -> str:
-    """"2 d 3 h", "5 h 12 min", "8 min" — precise enough for a deadline."""
+    """ "2 d 3 h", "5 h 12 min", "8 min" — precise enough for a deadline."""
     seconds = int(abs(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
