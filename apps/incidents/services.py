@@ -42,7 +42,9 @@ DISCLOSURE_FIELDS = (
 
 
 def default_cadence(severity: str) -> timedelta:
-    return DEFAULT_CADENCE[Severity(severity)]
+    # An unknown severity is reported by full_clean() as a field error; until
+    # then any valid cadence will do, so that it is not a crash.
+    return DEFAULT_CADENCE.get(severity, DEFAULT_CADENCE[Severity.HIGH])
 
 
 def _validate_cadence(cadence: timedelta) -> None:
@@ -166,7 +168,10 @@ def incident_change_status(
     if status not in TRANSITIONS[incident.status]:
         raise ValidationError(
             _("An incident that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": incident.get_status_display(), "target": Status(status).label},
+            % {
+                "current": incident.get_status_display(),
+                "target": Status(status).label if status in Status.values else status,
+            },
             code="invalid_transition",
         )
     if status == Status.CLIENT_INFORMED and incident.first_contact_at is None:

@@ -70,7 +70,9 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def _save_contact(contact: ClientContact) -> ClientContact:
-    contact.full_clean()
+    # The unique e-mail is left to the database, so that a duplicate is reported
+    # on the e-mail field (full_clean() would report it as a form-wide error).
+    contact.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             contact.save()

@@ -1,0 +1,137 @@
+"""Factories for the foundation's models.
+
+Incidents are declared through ``apps.incidents.services.incident_declare`` so
+their deadlines and cadence are exactly what the application would set.
+"""
+
+from datetime import datetime, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from apps.accounts.models import Profile
+from apps.incidents import services as incident_services
+from apps.incidents.models import Incident, Severity
+from apps.projects.models import Client, ClientContact, Membership, Project, Role
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test data
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory("tests.factories.UserFactory", profile=None)
+    time_zone = "UTC"
+    language = "en"
+    is_pmo = False
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a profile; ``UserFactory(profile__is_pmo=True)`` makes PMO staff."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    first_name = "Ada"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    password = factory.django.Password(PASSWORD)
+    profile = factory.RelatedFactory(ProfileFactory, factory_related_name="user")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Client {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"Project {n}")
+    description = "A project that went wrong."
+    pmo_lead = factory.SubFactory(UserFactory, profile__is_pmo=True)
+    first_contact_window_hours = 24
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class ClientContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientContact
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@client.example.com")
+    role = "CIO"
+    language = "zh-hans"
+    time_zone = "Asia/Shanghai"
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """An incident declared through the service (deadlines set as in the app).
+
+    Pass ``now=`` to declare it at a given moment; ``ready=True`` fills in the
+    whole disclosure so the readiness checklist is complete.
+    """
+
+    class Meta:
+        model = Incident
+
+    class Params:
+        ready = factory.Trait(
+            cause="The routing algorithm does not scale.",
+            cause_origin="Load tests ran on a tenth of the fleet.",
+            current_state="85% of the features are done.",
+            impact_schedule_days=30,
+            impact_scope="Real-time dispatch.",
+            first_step="Two architects assess partitioned dispatch.",
+            apology="We are sorry we found the risk so late.",
+        )
+
+    project = factory.SubFactory(ProjectFactory)
+    declared_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Incident {n}")
+    summary = "The launch cannot happen on the planned date."
+    severity = Severity.HIGH
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return incident_services.incident_declare(**kwargs)
+
+
+def informed_incident(
+    *, now: datetime | None = None, contact_after: timedelta = timedelta(hours=1), **kwargs
+) -> Incident:
+    """An incident declared at ``now`` whose client heard from us ``contact_after`` later.
+
+    The update cadence runs from the first contact.
+    """
+    now = now or timezone.now()
+    incident = IncidentFactory(now=now, **kwargs)
+    at = now + contact_after
+    return incident_services.incident_record_first_contact(incident=incident, at=at, now=at)
+
+
+def member(project: Project, role: str = Role.MEMBER, **user_kwargs):
+    """A new user with the given role on the project."""
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(project=project, user=user, role=role)
+    return user
