@@ -34,11 +34,23 @@ app.conf.update(
 def _beat_schedule() -> dict:
     from django.conf import settings
 
+    # Each entry is short and idempotent; "expires" drops a backlog of
+    # identical scans after downtime instead of running them all.
     return {
         "heartbeat": {
             "task": "apps.reminders.tasks.heartbeat",
             "schedule": settings.CELERY_HEARTBEAT_SECONDS,
-            "options": {"expires": 60},
+            "options": {"expires": settings.CELERY_HEARTBEAT_SECONDS},
+        },
+        "scan-due": {
+            "task": "apps.reminders.tasks.scan_due",
+            "schedule": settings.REMINDER_SCAN_SECONDS,
+            "options": {"expires": settings.REMINDER_SCAN_SECONDS},
+        },
+        "sweep": {
+            "task": "apps.reminders.tasks.sweep",
+            "schedule": settings.REMINDER_SWEEP_SECONDS,
+            "options": {"expires": settings.REMINDER_SWEEP_SECONDS},
         },
     }
 

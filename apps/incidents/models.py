@@ -125,12 +125,8 @@ class Incident(models.Model):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         indexes = [
-            # The reminder scan's selections: only rows still waiting are indexed.
-            models.Index(
-                fields=["first_contact_due_at"],
-                condition=models.Q(first_contact_at__isnull=True),
-                name="incident_first_contact_due",
-            ),
+            # The reminder scan selects by deadline ranges on these two columns.
+            models.Index(fields=["first_contact_due_at"], name="incident_first_contact_due"),
             models.Index(
                 fields=["next_update_due_at"],
                 condition=models.Q(next_update_due_at__isnull=False),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +17,161 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Kind(models.TextChoices):
+    FIRST_CONTACT_DUE_12H = "first_contact_due_12h", _("First contact due in 12 hours")
+    FIRST_CONTACT_DUE_2H = "first_contact_due_2h", _("First contact due in 2 hours")
+    FIRST_CONTACT_BREACHED = "first_contact_breached", _("First-contact deadline missed")
+    UPDATE_DUE_4H = "update_due_4h", _("Update due in 4 hours")
+    UPDATE_OVERDUE = "update_overdue", _("Update overdue")
+    UPDATE_ESCALATED = "update_escalated", _("Update overdue by more than half a cadence")
+
+
+#: Kinds that tell the PMO lead, not only the project managers.
+ESCALATION_KINDS = (Kind.FIRST_CONTACT_BREACHED, Kind.UPDATE_ESCALATED)
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    OBSOLETE = "obsolete", _("No longer needed")
+    FAILED = "failed", _("Failed")
+
+
+class Reminder(models.Model):
+    """A reminder or escalation the scan found due, for one recipient.
+
+    ``(subject, kind, due_at, recipient)`` is unique in the database, so a
+    scan that runs twice, or two scans at once, insert it once. ``fire_at`` is
+    the moment it became due — for a breach, the moment the deadline passed,
+    whenever the scan noticed it.
+    """
+
+    subject = models.CharField(_("subject"), max_length=50)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("incident"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    fire_at = models.DateTimeField(_("due since"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    is_escalation = models.BooleanField(_("escalation"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-fire_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "kind", "due_at", "recipient"], name="reminder_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending"),
+                name="reminder_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.subject}"
+
+
+class Notification(models.Model):
+    """An entry in a user's in-app inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    reminder = models.OneToOneField(
+        Reminder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("reminder"),
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("incident"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    is_escalation = models.BooleanField(_("escalation"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Snooze(models.Model):
+    """A PM asked for quiet on one update deadline, once, for a stated reason.
+
+    Only the reminders move; the deadline the client was promised does not.
+    """
+
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="snoozes",
+        verbose_name=_("incident"),
+    )
+    due_at = models.DateTimeField(_("deadline"))
+    until = models.DateTimeField(_("quiet until"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("snoozed by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("snooze")
+        verbose_name_plural = _("snoozes")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "due_at"], name="snooze_once_per_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident} until {self.until:%Y-%m-%d %H:%M}"

@@ -9,3 +9,25 @@ from . import services
 def heartbeat() -> None:
     """Proves that beat schedules, the broker carries and a worker runs tasks."""
     services.heartbeat_record(name="worker", hostname=socket.gethostname())
+
+
+@shared_task(ignore_result=True)
+def scan_due() -> None:
+    services.reminders_scan()
+
+
+@shared_task(ignore_result=True)
+def deliver(reminder_id: int) -> None:
+    services.reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> None:
+    """Re-enqueue reminders and e-mails whose messages were lost."""
+    from apps.outbox.services import email_ids_to_sweep
+    from apps.outbox.tasks import send_email
+
+    for reminder_id in services.reminder_ids_to_sweep():
+        deliver.delay(reminder_id)
+    for email_id in email_ids_to_sweep():
+        send_email.delay(email_id)

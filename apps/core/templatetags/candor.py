@@ -63,3 +63,10 @@ def hours(delta: timedelta | None) -> str:
         return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     n = int(total)
     return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    from apps.core.markdown import render_markdown
+
+    return render_markdown(text)

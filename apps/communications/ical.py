@@ -1,0 +1,83 @@
+"""iCalendar (RFC 5545) for meetings: invitations, updates, cancellations, feeds."""
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Meeting, MeetingStatus
+
+PRODID = "-//Candor//Incident communication//EN"
+
+
+def _address(email: str, name: str, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    for key, value in params.items():
+        address.params[key] = vText(value)
+    return address
+
+
+def meeting_event(meeting: Meeting) -> Event:
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    event.add("location", meeting.location)
+    if meeting.agenda:
+        event.add("description", meeting.agenda)
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = meeting.organizer
+    event.add(
+        "organizer",
+        _address(
+            organizer.email or settings.DEFAULT_FROM_EMAIL,
+            organizer.get_full_name() or organizer.get_username(),
+        ),
+    )
+    for contact in meeting.client_attendees.all():
+        event.add(
+            "attendee",
+            _address(
+                contact.email,
+                contact.name,
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp="TRUE",
+            ),
+        )
+    for user in meeting.team_attendees.all():
+        if user.email:
+            event.add(
+                "attendee",
+                _address(
+                    user.email,
+                    user.get_full_name() or user.get_username(),
+                    role="REQ-PARTICIPANT",
+                    partstat="ACCEPTED",
+                ),
+            )
+    return event
+
+
+def calendar(meetings, method: str | None = None, name: str = "") -> str:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()
+
+
+def meeting_invitation(meeting: Meeting) -> tuple[str, str]:
+    """The calendar text and its method for the meeting's current state."""
+    method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
+    return calendar([meeting], method=method), method

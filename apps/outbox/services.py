@@ -1,0 +1,128 @@
+"""The outbox: e-mails are written as rows with their cause and sent once."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.queue import enqueue_on_commit
+
+from .models import EmailStatus, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+#: Wait before attempt n+1 (attempts counted from 1).
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+)
+#: A pending e-mail older than this with no send is re-enqueued by the sweep.
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def email_enqueue(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    ics: str = "",
+    ics_method: str = "",
+    now: datetime | None = None,
+) -> OutgoingEmail:
+    """Promise an e-mail, inside the caller's transaction; a repeated key is a no-op."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    email, created = OutgoingEmail.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "to": to,
+            "subject": " ".join(subject.split())[:300],
+            "body_text": body_text,
+            "body_html": body_html,
+            "ics": ics,
+            "ics_method": ics_method,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
+    )
+    if created:
+        enqueue_on_commit(send_email, email.pk)
+    return email
+
+
+def _message(email: OutgoingEmail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=connection,
+        headers={"X-Candor-Key": email.dedupe_key, "Auto-Submitted": "auto-generated"},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.ics:
+        method = email.ics_method or "REQUEST"
+        message.attach_alternative(email.ics, f"text/calendar; method={method}; charset=utf-8")
+        message.attach("invite.ics", email.ics, f"application/ics; method={method}")
+    return message
+
+
+def email_send(*, email_id: int, now: datetime | None = None) -> str:
+    """Send one pending e-mail: lock, re-check, send, mark.
+
+    Returns ``"sent"``, ``"skipped"`` (already sent, failed for good, or being
+    sent by someone else), ``"retry"`` or ``"failed"``. The row stays locked
+    while the SMTP server is talking, so two workers never send it twice.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=EmailStatus.PENDING)
+            .first()
+        )
+        if email is None:
+            return "skipped"
+        email.attempts += 1
+        try:
+            connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+            _message(email, connection).send()
+        except Exception as exc:  # any failure is recorded on the row
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = EmailStatus.FAILED
+                outcome = "failed"
+                logger.error("E-mail %s failed for good: %s", email.pk, email.last_error)
+            else:
+                email.next_attempt_at = now + BACKOFF[min(email.attempts, len(BACKOFF)) - 1]
+                outcome = "retry"
+                logger.warning("E-mail %s failed (attempt %s)", email.pk, email.attempts)
+        else:
+            email.status = EmailStatus.SENT
+            email.sent_at = now
+            email.last_error = ""
+            outcome = "sent"
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
+    return outcome
+
+
+def email_ids_to_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Pending e-mails whose send is due and apparently lost (never sent, no retry running)."""
+    now = now or timezone.now()
+    return list(
+        OutgoingEmail.objects.filter(
+            status=EmailStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

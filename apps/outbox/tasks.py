@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def send_email(email_id: int) -> None:
+    # A failed send stays pending with its next attempt time on the row; the
+    # sweep picks it up then. No countdown task holds the retry.
+    services.email_send(email_id=email_id)

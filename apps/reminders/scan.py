@@ -1,0 +1,137 @@
+"""What is due: the reminder scan's selection, as plain data.
+
+Every rule reads deadlines from indexed columns with range conditions
+(``<=``, never ``==``), so a scan after downtime sees everything that fell
+due meanwhile. Only the latest reminder of a series is produced: a "due
+soon" reminder whose deadline has passed gives way to the overdue one.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+
+from apps.incidents.models import OPEN_STATUSES, Incident
+from apps.projects.models import Membership, Project, Role
+
+from .models import ESCALATION_KINDS, Kind, Snooze
+
+#: Reminders before the first-contact deadline, latest first.
+FIRST_CONTACT_NOTICES = (
+    (Kind.FIRST_CONTACT_DUE_2H, timedelta(hours=2)),
+    (Kind.FIRST_CONTACT_DUE_12H, timedelta(hours=12)),
+)
+UPDATE_NOTICE = timedelta(hours=4)
+#: How far back a scan looks for a first-contact breach it has not recorded
+#: (a first contact that came late while no scan was running).
+BREACH_HORIZON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Due:
+    incident_id: int
+    project_id: int
+    kind: str
+    due_at: datetime
+    fire_at: datetime
+
+    @property
+    def subject(self) -> str:
+        return f"incident:{self.incident_id}"
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.kind in ESCALATION_KINDS
+
+
+def _first_contact_due(now: datetime) -> list[Due]:
+    rows = (
+        Incident.objects.filter(
+            first_contact_due_at__lte=now + FIRST_CONTACT_NOTICES[-1][1],
+            first_contact_due_at__gt=now - BREACH_HORIZON,
+        )
+        .filter(
+            Q(first_contact_at__isnull=True) | Q(first_contact_at__gt=F("first_contact_due_at"))
+        )
+        .values_list(
+            "pk", "project_id", "status", "declared_at", "first_contact_due_at", "first_contact_at"
+        )
+    )
+    found = []
+    for pk, project_id, status, declared_at, due, first_contact_at in rows:
+        if due <= now:
+            found.append(Due(pk, project_id, Kind.FIRST_CONTACT_BREACHED, due, due))
+            continue
+        if first_contact_at is not None or status not in OPEN_STATUSES:
+            continue
+        for kind, notice in FIRST_CONTACT_NOTICES:
+            fire_at = due - notice
+            if fire_at <= now:
+                # A notice due before the incident existed is meaningless
+                # (e.g. the 12-hour notice on a 6-hour window).
+                if fire_at >= declared_at:
+                    found.append(Due(pk, project_id, kind, due, fire_at))
+                break
+    return found
+
+
+def _update_due(now: datetime) -> list[Due]:
+    rows = list(
+        Incident.objects.filter(
+            next_update_due_at__lte=now + UPDATE_NOTICE, status__in=OPEN_STATUSES
+        ).values_list(
+            "pk",
+            "project_id",
+            "next_update_due_at",
+            "update_cadence",
+            "last_update_at",
+            "first_contact_at",
+        )
+    )
+    snoozed = (
+        set(
+            Snooze.objects.filter(
+                incident_id__in=[row[0] for row in rows], until__gt=now
+            ).values_list("incident_id", "due_at")
+        )
+        if rows
+        else set()
+    )
+    found = []
+    for pk, project_id, due, cadence, last_update_at, first_contact_at in rows:
+        if (pk, due) in snoozed:
+            continue
+        if due <= now:
+            found.append(Due(pk, project_id, Kind.UPDATE_OVERDUE, due, due))
+            escalate_at = due + cadence / 2
+            if escalate_at <= now:
+                found.append(Due(pk, project_id, Kind.UPDATE_ESCALATED, due, escalate_at))
+            continue
+        fire_at = due - UPDATE_NOTICE
+        since = last_update_at or first_contact_at
+        if fire_at <= now and (since is None or fire_at >= since):
+            found.append(Due(pk, project_id, Kind.UPDATE_DUE_4H, due, fire_at))
+    return found
+
+
+def due_reminders(now: datetime) -> list[Due]:
+    return _first_contact_due(now) + _update_due(now)
+
+
+def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], int]]:
+    """For each project: (its project managers, its PMO lead)."""
+    pms: dict[int, set[int]] = defaultdict(set)
+    for project_id, user_id in Membership.objects.filter(
+        project_id__in=project_ids, role=Role.PM, user__is_active=True
+    ).values_list("project_id", "user_id"):
+        pms[project_id].add(user_id)
+    leads = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "pmo_lead_id"))
+    return {pid: (pms.get(pid, set()), leads[pid]) for pid in project_ids if pid in leads}
+
+
+def recipients_for(due: Due, pms: set[int], pmo_lead: int) -> set[int]:
+    """PMs are reminded; escalations also go to the PMO lead. Nobody left out."""
+    if due.is_escalation:
+        return pms | {pmo_lead}
+    return pms or {pmo_lead}
