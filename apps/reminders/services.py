@@ -100,7 +100,8 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
                         status=ReminderStatus.PENDING,
                     ).values_list("pk", flat=True)
                 )
-        heartbeat_record(name=SCAN_HEARTBEAT, now=now)
+        # The beat is the real moment of the scan, even when replaying another moment.
+        heartbeat_record(name=SCAN_HEARTBEAT)
         for reminder_id in new_ids:
             enqueue_on_commit(deliver, reminder_id)
     return new_ids
