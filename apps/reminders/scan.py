@@ -80,7 +80,9 @@ def _update_due(now: datetime) -> list[Due]:
     rows = list(
         Incident.objects.filter(
             next_update_due_at__lte=now + UPDATE_NOTICE, status__in=OPEN_STATUSES
-        ).values_list(
+        )
+        .order_by()
+        .values_list(
             "pk",
             "project_id",
             "next_update_due_at",

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import profile_for
-from apps.core.queue import enqueue_on_commit
+from apps.core.queue import enqueue_many_on_commit
 from apps.incidents.models import Incident
 from apps.outbox.services import email_enqueue
 
@@ -102,8 +102,7 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
                 )
         # The beat is the real moment of the scan, even when replaying another moment.
         heartbeat_record(name=SCAN_HEARTBEAT)
-        for reminder_id in new_ids:
-            enqueue_on_commit(deliver, reminder_id)
+        enqueue_many_on_commit(deliver, new_ids)
     return new_ids
 
 
