@@ -1,0 +1,54 @@
+"""The dashboard costs the same number of queries however many incidents it shows."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.projects.models import Role
+from tests.factories import IncidentFactory, MembershipFactory, ProjectFactory, informed_incident
+
+pytestmark = pytest.mark.django_db
+
+
+def _incidents(user, count, now):
+    """``count`` open incidents, each on its own project and client, at every stage."""
+    for n in range(count):
+        project = ProjectFactory()
+        MembershipFactory(project=project, user=user, role=Role.PM)
+        if n % 2:
+            informed_incident(project=project, declared_by=user, now=now - timedelta(hours=n))
+        else:
+            IncidentFactory(project=project, declared_by=user, ready=n % 4 == 0, now=now)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["pm", "pmo"])
+def test_dashboard_uses_the_same_number_of_queries_for_1_and_50_incidents(pm, pmo, login, now, who):
+    user = {"pm": pm, "pmo": pmo}[who]
+    _incidents(pm, 1, now)
+    client = login(user)
+    one, _html = _queries(client, reverse("dashboard"))
+
+    _incidents(pm, 49, now)
+    fifty, html = _queries(client, reverse("dashboard"))
+
+    assert html.count('class="list-group-item') == 50
+    assert fifty == one
+
+
+def test_dashboard_query_budget(pm, login, now):
+    _incidents(pm, 3, now)
+
+    count, _html = _queries(login(pm), reverse("dashboard"))
+
+    # session + user + profile (time zone) + the incidents
+    assert count <= 4, count

@@ -1,0 +1,126 @@
+"""``manage.py load_demo``: the article's case and friends, safe to run again."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from apps.core.demo import DEMO_PASSWORD, USERS
+from apps.incidents.models import Incident, Severity, Status
+from apps.projects.models import Client, ClientContact, Membership, Project, Role
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [get_user_model(), Client, Project, Membership, ClientContact, Incident]
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def _load():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_creates_the_users_projects_and_incidents(now):
+    output = _load()
+
+    assert _counts() == {
+        "User": 4,
+        "Client": 3,
+        "Project": 3,
+        "Membership": 7,
+        "ClientContact": 4,
+        "Incident": 4,
+    }
+    assert DEMO_PASSWORD in output
+    for spec in USERS:
+        assert spec.username in output
+        user = get_user_model().objects.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert (user.profile.language, user.profile.time_zone, user.profile.is_pmo) == (
+            spec.language,
+            spec.time_zone,
+            spec.is_pmo,
+        )
+
+
+def test_every_demo_project_has_a_pm_and_the_pmo_lead(now):
+    _load()
+    pmo = get_user_model().objects.get(username="zhou.pmo")
+
+    for project in Project.objects.all():
+        assert project.pmo_lead == pmo
+        assert project.memberships.filter(role=Role.PM).exists()
+    assert pmo.is_superuser and pmo.is_staff
+
+
+def test_running_load_demo_twice_changes_nothing(now):
+    _load()
+    first = _counts()
+    deadlines = list(Incident.objects.values_list("pk", "first_contact_due_at", "status"))
+
+    with time_machine.travel(now + timedelta(hours=5), tick=False):
+        _load()
+
+    assert _counts() == first
+    assert list(Incident.objects.values_list("pk", "first_contact_due_at", "status")) == deadlines
+
+
+def test_load_demo_keeps_a_changed_password(now):
+    _load()
+    user = get_user_model().objects.get(username="li.pm")
+    user.set_password("a-new-secret")
+    user.save()
+
+    _load()
+
+    user.refresh_from_db()
+    assert user.check_password("a-new-secret")
+
+
+def test_the_articles_case_is_told_at_once_with_a_plan_agreed(now):
+    _load()
+
+    case = Incident.objects.get(title__contains="调度引擎性能瓶颈")
+
+    assert case.severity == Severity.CRITICAL
+    assert case.status == Status.PLAN_AGREED
+    assert case.declared_at == now - timedelta(days=3, hours=2)
+    assert case.first_contact_at == case.declared_at + timedelta(hours=3)
+    assert case.first_contact_met is True
+    assert case.is_ready_to_disclose
+    assert case.next_update_due_at is not None
+
+
+def test_demo_incidents_cover_the_stages_the_dashboard_shows(now):
+    _load()
+    incidents = {i.title.split()[0]: i for i in Incident.objects.all()}
+
+    waiting = incidents["Biometric"]
+    assert waiting.status == Status.DECLARED
+    assert waiting.first_contact_at is None
+    assert waiting.first_contact_due_at == now + timedelta(hours=19)
+    assert not waiting.is_ready_to_disclose
+
+    resolved = next(i for i in incidents.values() if i.status == Status.RESOLVED)
+    assert resolved.next_update_due_at is None
+
+    informed = next(i for i in incidents.values() if i.title.startswith("报表延迟"))
+    assert informed.status == Status.CLIENT_INFORMED
+    assert informed.first_contact_met is True
+
+
+def test_demo_data_is_visible_to_its_users(client, now):
+    _load()
+
+    assert client.login(username="anna.pm", password=DEMO_PASSWORD)
+    html = client.get("/dashboard/").content.decode()
+
+    assert "Biometric login rejected by the app store review" in html
+    assert "调度引擎" not in html
