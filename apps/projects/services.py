@@ -49,9 +49,23 @@ def project_create(
     return project
 
 
+def _refuse_losing_the_last_pm(membership: Membership) -> None:
+    if (
+        membership.role == Role.PM
+        and not Membership.objects.filter(project_id=membership.project_id, role=Role.PM)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(_("A project keeps at least one project manager."), code="last_pm")
+
+
 @transaction.atomic
 def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
     """Add a member, or change the role of one already there."""
+    current = Membership.objects.filter(project=project, user=user).first()
+    if current is not None and role != Role.PM:
+        # Demoting the last PM would leave the project without one, like removing them.
+        _refuse_losing_the_last_pm(current)
     membership, _created = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
@@ -60,12 +74,7 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    project = membership.project
-    if (
-        membership.role == Role.PM
-        and not project.memberships.filter(role=Role.PM).exclude(pk=membership.pk).exists()
-    ):
-        raise ValidationError(_("A project keeps at least one project manager."), code="last_pm")
+    _refuse_losing_the_last_pm(membership)
     membership.delete()
 
 

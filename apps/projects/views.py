@@ -119,11 +119,15 @@ def member_add(request, pk: int):
     project = get_rw_project_for_user(request.user, pk)
     form = MembershipForm(request.POST)
     if form.is_valid():
-        services.membership_set(
-            project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
-        )
-        messages.success(request, _("The member was saved."))
-        return redirect("project_detail", pk=project.pk)
+        try:
+            services.membership_set(
+                project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, field="role")
+        else:
+            messages.success(request, _("The member was saved."))
+            return redirect("project_detail", pk=project.pk)
     return _project_page(request, project, member_form=form, status=400)
 
 

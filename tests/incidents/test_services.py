@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from apps.incidents import services
-from apps.incidents.models import Severity, Status
+from apps.incidents.models import Incident, Severity, Status
 from tests.factories import IncidentFactory, ProjectFactory, informed_incident
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,13 @@ def test_declaring_sets_the_default_cadence_for_the_severity(now, severity, cade
     incident = IncidentFactory(severity=severity, now=now)
 
     assert incident.update_cadence == cadence
+
+
+def test_database_refuses_a_first_contact_deadline_not_after_the_declaration(now):
+    incident = IncidentFactory(now=now)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(first_contact_due_at=F("declared_at"))
 
 
 def test_declaring_without_a_title_is_refused(now):

@@ -109,6 +109,27 @@ def test_removing_the_last_pm_is_refused():
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_demoting_the_last_pm_is_refused():
+    membership = MembershipFactory(role=Role.PM)
+
+    with pytest.raises(ValidationError) as exc:
+        services.membership_set(project=membership.project, user=membership.user, role=Role.VIEWER)
+
+    assert exc.value.code == "last_pm"
+    membership.refresh_from_db()
+    assert membership.role == Role.PM
+
+
+def test_a_pm_can_be_demoted_while_another_pm_remains():
+    membership = MembershipFactory(role=Role.PM)
+    MembershipFactory(project=membership.project, role=Role.PM)
+
+    services.membership_set(project=membership.project, user=membership.user, role=Role.MEMBER)
+
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
+
+
 def test_a_pm_can_be_removed_while_another_pm_remains():
     membership = MembershipFactory(role=Role.PM)
     MembershipFactory(project=membership.project, role=Role.PM)

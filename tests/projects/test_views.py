@@ -148,6 +148,18 @@ def test_pm_adds_a_client_contact(project, pm, login):
     )
 
 
+def test_typed_markup_is_shown_as_text_on_the_project_page(project, pm, login):
+    client = login(pm)
+    client.post(
+        reverse("contact_create", args=[project.pk]), CONTACT | {"name": SCRIPT, "role": SCRIPT}
+    )
+
+    html = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+
+    assert SCRIPT not in html
+    assert escape(SCRIPT) in html
+
+
 def test_pm_edits_a_client_contact(project, pm, login):
     contact = ClientContactFactory(project=project)
 
@@ -270,6 +282,16 @@ def test_bad_member_is_explained_and_keeps_what_was_typed(project, pm, login, da
     assert response.status_code == 400
     assert_rejected(response, error=error, kept=kept)
     assert project.memberships.count() == 1
+
+
+def test_the_last_pm_demoting_themselves_is_explained(project, pm, login):
+    response = login(pm).post(
+        reverse("member_add", args=[project.pk]), {"username": "pm", "role": Role.VIEWER}
+    )
+
+    assert response.status_code == 400
+    assert_rejected(response, error="A project keeps at least one project manager.", kept=("pm",))
+    assert Membership.objects.get(user=pm).role == Role.PM
 
 
 def test_an_inactive_user_cannot_be_added(project, pm, login):
