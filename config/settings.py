@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.outbox",
     "apps.communications",
+    "apps.statuspage",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("apps.projects.urls")),
     path("", include("apps.incidents.urls")),
+    path("", include("apps.statuspage.urls")),
 ]
 
 if settings.DEBUG:

@@ -17,7 +17,7 @@ def _address(email: str, name: str, **params) -> vCalAddress:
     return address
 
 
-def meeting_event(meeting: Meeting) -> Event:
+def meeting_event(meeting: Meeting, *, attendees: bool = True) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
@@ -38,6 +38,8 @@ def meeting_event(meeting: Meeting) -> Event:
             organizer.get_full_name() or organizer.get_username(),
         ),
     )
+    if not attendees:
+        return event
     for contact in meeting.client_attendees.all():
         event.add(
             "attendee",
@@ -63,7 +65,7 @@ def meeting_event(meeting: Meeting) -> Event:
     return event
 
 
-def calendar(meetings, method: str | None = None, name: str = "") -> str:
+def calendar(meetings, method: str | None = None, name: str = "", attendees: bool = True) -> str:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -73,7 +75,7 @@ def calendar(meetings, method: str | None = None, name: str = "") -> str:
     if name:
         cal.add("x-wr-calname", name)
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting))
+        cal.add_component(meeting_event(meeting, attendees=attendees))
     return cal.to_ical().decode()
 
 

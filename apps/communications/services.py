@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.markdown import render_markdown
 from apps.incidents.models import Incident, Status
-from apps.incidents.services import incident_record_first_contact
+from apps.incidents.services import incident_public_changed, incident_record_first_contact
 from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
 
@@ -111,6 +111,8 @@ def log_contact(
         incident_record_first_contact(
             incident=incident, at=max(occurred_at, incident.declared_at), now=now
         )
+    if client_visible:
+        incident_public_changed(incident_id=incident.pk)
     return entry
 
 
@@ -271,6 +273,7 @@ def update_publish(
             now=now,
             **_update_email(update, contact),
         )
+    incident_public_changed(incident_id=incident.pk)
     return update
 
 
@@ -278,7 +281,11 @@ def update_publish(
 
 
 def _invite(meeting: Meeting, *, now: datetime) -> None:
-    """E-mail the meeting's calendar object to every attendee with an address."""
+    """E-mail the meeting's calendar object to every attendee with an address.
+
+    Every change worth an e-mail is also a change of the status page.
+    """
+    incident_public_changed(incident_id=meeting.incident_id)
     ics, method = meeting_invitation(meeting)
     if method == "CANCEL":
         template = "cancelled"
@@ -443,6 +450,7 @@ def meeting_record_outcome(
     meeting.decisions = decisions.strip()
     meeting.status = MeetingStatus.HELD
     meeting.save()
+    incident_public_changed(incident_id=meeting.incident_id)
     if first_outcome:
         log_contact(
             incident=meeting.incident,

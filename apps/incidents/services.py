@@ -41,6 +41,16 @@ DISCLOSURE_FIELDS = (
 )
 
 
+def incident_public_changed(*, incident_id: int) -> None:
+    """Something the client's status page shows has changed.
+
+    The status page builds its cache key and ETag from ``Incident.updated_at``;
+    moving it on is all the invalidation it needs. Saving an incident moves it
+    by itself; changes to related rows (updates, meetings, plans) call this.
+    """
+    Incident.objects.filter(pk=incident_id).update(updated_at=timezone.now())
+
+
 def default_cadence(severity: str) -> timedelta:
     # An unknown severity is reported by full_clean() as a field error; until
     # then any valid cadence will do, so that it is not a crash.

@@ -1,0 +1,175 @@
+"""Reads for the client's status page. Only client-facing data leaves here.
+
+Nothing in this module touches internal notes, and every query is fixed in
+number whatever the number of updates, entries or meetings.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.communications.models import Channel, LogEntry, Meeting, MeetingStatus, StatusUpdate
+from apps.incidents.models import Incident
+
+from .models import ShareLink, hash_token
+
+#: The fields of an incident the client may see. ``internal_notes`` is not one.
+PUBLIC_INCIDENT_FIELDS = (
+    "id",
+    "project_id",
+    "title",
+    "summary",
+    "cause",
+    "cause_origin",
+    "current_state",
+    "impact_schedule_days",
+    "impact_cost",
+    "impact_scope",
+    "first_step",
+    "apology",
+    "severity",
+    "status",
+    "declared_at",
+    "first_contact_due_at",
+    "first_contact_at",
+    "update_cadence",
+    "last_update_at",
+    "next_update_due_at",
+    "resolved_at",
+    "closed_at",
+    "updated_at",
+)
+
+
+def public_incidents() -> QuerySet[Incident]:
+    return Incident.objects.only(*PUBLIC_INCIDENT_FIELDS)
+
+
+def active_link(token: str, now: datetime | None = None) -> ShareLink | None:
+    """The link for a token, or ``None`` if it is unknown, revoked or expired.
+
+    One indexed lookup by hash whatever the outcome, so a wrong, a revoked
+    and an expired token cost the same.
+    """
+    now = now or timezone.now()
+    if not token or len(token) > 100:
+        return None
+    link = (
+        ShareLink.objects.select_related("contact", "project", "project__client")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None or not link.is_active(now):
+        return None
+    return link
+
+
+def link_incidents(link: ShareLink) -> list[Incident]:
+    """The incidents a link shows: its own, or its project's (most recent first)."""
+    incidents = public_incidents().select_related("project", "project__client")
+    if link.incident_id is not None:
+        return list(incidents.filter(pk=link.incident_id))
+    return list(incidents.filter(project_id=link.project_id).order_by("-declared_at"))
+
+
+@dataclass
+class Promises:
+    kept: int = 0
+    total: int = 0
+
+
+@dataclass
+class IncidentPage:
+    incident: Incident
+    updates: list[StatusUpdate] = field(default_factory=list)
+    entries: list[LogEntry] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    promises: Promises = field(default_factory=Promises)
+
+    @property
+    def disclosed(self) -> bool:
+        """After first contact the cause, state and impact are always shown."""
+        return self.incident.first_contact_at is not None
+
+    @property
+    def timeline(self) -> list:
+        items = [(u.published_at, "update", u) for u in self.updates]
+        items += [(e.occurred_at, "entry", e) for e in self.entries]
+        return sorted(items, key=lambda item: item[0], reverse=True)
+
+
+def incident_pages(incidents: list[Incident], now: datetime | None = None) -> list[IncidentPage]:
+    """Everything the page shows for these incidents, in a fixed number of queries."""
+    now = now or timezone.now()
+    ids = [incident.pk for incident in incidents]
+    pages = {incident.pk: IncidentPage(incident) for incident in incidents}
+    if not ids:
+        return []
+    updates = StatusUpdate.objects.filter(incident_id__in=ids, status="published").order_by(
+        "-published_at"
+    )
+    for update in updates:
+        page = pages[update.incident_id]
+        page.updates.append(update)
+        if update.was_due_at is not None:
+            page.promises.total += 1
+            page.promises.kept += update.was_on_time
+    entries = (
+        LogEntry.objects.filter(incident_id__in=ids, client_visible=True)
+        .exclude(channel__in=(Channel.UPDATE, Channel.NOTE))
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=LogEntry.objects.filter(client_visible=True).only(
+                    "id", "corrects_id", "occurred_at"
+                ),
+            )
+        )
+        .only("id", "incident_id", "channel", "occurred_at", "summary", "corrects_id")
+        .order_by("-occurred_at")
+    )
+    for entry in entries:
+        pages[entry.incident_id].entries.append(entry)
+    meetings = Meeting.objects.filter(
+        incident_id__in=ids,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gte=now - timedelta(hours=8),
+    ).order_by("starts_at")
+    for meeting in meetings:
+        if meeting.ends_at >= now:
+            pages[meeting.incident_id].meetings.append(meeting)
+    return [pages[pk] for pk in ids]
+
+
+def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:
+    incidents = (
+        Q(incident_id=link.incident_id)
+        if link.incident_id
+        else Q(incident__project_id=link.project_id)
+    )
+    return list(
+        StatusUpdate.objects.filter(incidents, status="published")
+        .select_related("incident")
+        .only("id", "body_en", "body_zh_hans", "published_at", "incident__id", "incident__title")
+        .order_by("-published_at")[:limit]
+    )
+
+
+def feed_meetings(link: ShareLink) -> list[Meeting]:
+    incidents = (
+        Q(incident_id=link.incident_id)
+        if link.incident_id
+        else Q(incident__project_id=link.project_id)
+    )
+    return list(Meeting.objects.filter(incidents).select_related("organizer").order_by("starts_at"))
+
+
+def incident_share_links(incident: Incident) -> QuerySet[ShareLink]:
+    """Links that show this incident: its own and its project's."""
+    return (
+        ShareLink.objects.filter(Q(incident=incident) | Q(project_id=incident.project_id))
+        .select_related("contact", "created_by")
+        .order_by("-created_at")
+    )

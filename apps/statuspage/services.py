@@ -1,0 +1,102 @@
+"""Share links: create (the token is shown once), revoke, and count views."""
+
+import contextlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.incidents.models import Incident
+from apps.projects.models import ClientContact, Project
+
+from .models import ShareLink, hash_token
+
+#: 24 bytes = 192 random bits, well above the 128 the product asks for.
+TOKEN_BYTES = 24
+#: Views are counted in the cache and written at most this often per link.
+VIEW_FLUSH_INTERVAL = timedelta(minutes=5)
+MAX_LIFETIME = timedelta(days=365)
+
+
+@transaction.atomic
+def link_create(
+    *,
+    created_by: AbstractBaseUser,
+    incident: Incident | None = None,
+    project: Project | None = None,
+    contact: ClientContact | None = None,
+    label: str = "",
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ShareLink, str]:
+    """Create a link; returns it with its token, which is never stored in clear."""
+    now = now or timezone.now()
+    if (incident is None) == (project is None):
+        raise ValueError("A share link is for exactly one incident or one project.")
+    target_project_id = project.pk if project is not None else incident.project_id
+    if contact is not None and contact.project_id != target_project_id:
+        raise ValidationError({"contact": _("Choose a contact of this project.")})
+    if expires_at is not None:
+        if expires_at <= now:
+            raise ValidationError({"expires_at": _("Choose an expiry date in the future.")})
+        if expires_at - now > MAX_LIFETIME:
+            raise ValidationError({"expires_at": _("A link can live at most one year.")})
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = ShareLink.objects.create(
+        incident=incident,
+        project=project,
+        contact=contact,
+        token_hash=hash_token(token),
+        token_hint=token[:6],
+        label=label.strip(),
+        created_by=created_by,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    return link, token
+
+
+@transaction.atomic
+def link_revoke(*, link: ShareLink, now: datetime | None = None) -> ShareLink:
+    now = now or timezone.now()
+    if link.revoked_at is None:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def _views_key(link_id: int) -> str:
+    return f"statuspage:views:{link_id}"
+
+
+def link_record_view(*, link: ShareLink, now: datetime | None = None) -> None:
+    """Count a view without a database write on every request.
+
+    Views accumulate in the shared cache; at most once per few minutes per
+    link, the count and the time of the last view are written to the row
+    with a conditional update (so concurrent requests write once).
+    """
+    now = now or timezone.now()
+    key = _views_key(link.pk)
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this view anew
+        cache.set(key, 1, timeout=None)
+    if link.last_viewed_at is not None and now - link.last_viewed_at < VIEW_FLUSH_INTERVAL:
+        return
+    claimed = ShareLink.objects.filter(pk=link.pk, last_viewed_at=link.last_viewed_at).update(
+        last_viewed_at=now
+    )
+    if not claimed:
+        return
+    taken = cache.get(key) or 1
+    with contextlib.suppress(ValueError):  # evicted meanwhile: nothing to take back
+        cache.decr(key, taken)
+    ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + taken)

@@ -1,0 +1,244 @@
+"""The client's read-only status page, its feeds, and the PM's link management.
+
+The client-facing views reach data only through ``selectors.active_link``
+and the read-only selectors; they never write except to count a view.
+"""
+
+import hashlib
+import zoneinfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.communications.ical import calendar
+from apps.core.forms import add_service_errors
+from apps.core.markdown import render_markdown
+from apps.incidents.selectors import get_rw_incident_for_user
+
+from . import services
+from .forms import ShareLinkForm
+from .http import private_page, record_miss, too_many_misses
+from .selectors import (
+    active_link,
+    feed_meetings,
+    feed_updates,
+    incident_pages,
+    incident_share_links,
+    link_incidents,
+)
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+#: Cached pages are also keyed on a five-minute bucket, so time-dependent
+#: parts (an update becoming late, a meeting passing) are never older than that.
+TIME_BUCKET_SECONDS = 300
+PAGE_CACHE_SECONDS = 3600
+
+
+def _not_found(request):
+    record_miss(request)
+    return render(request, "statuspage/not_found.html", status=404)
+
+
+def _too_many(request):
+    response = render(request, "statuspage/too_many.html", status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def _resolve(request, token):
+    """The active link for the token, or the response to send instead."""
+    if too_many_misses(request):
+        return None, _too_many(request)
+    link = active_link(token)
+    if link is None:
+        return None, _not_found(request)
+    return link, None
+
+
+def _reader_language(request, link) -> str:
+    asked = request.GET.get("lang", "")
+    if asked in LANGUAGE_CODES:
+        return asked
+    if link.contact is not None:
+        return link.contact.language
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def _reader_time_zone(link) -> str:
+    if link.contact is not None:
+        try:
+            zoneinfo.ZoneInfo(link.contact.time_zone)
+            return link.contact.time_zone
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return settings.TIME_ZONE
+
+
+def _fingerprint(link, incidents, language, tz, now) -> str:
+    """Everything the rendered page depends on; its hash is the ETag and cache key."""
+    parts = [str(link.pk), language, tz, str(int(now.timestamp()) // TIME_BUCKET_SECONDS)]
+    for incident in incidents:
+        late = incident.next_update_due_at is not None and incident.next_update_due_at <= now
+        parts.append(f"{incident.pk}:{incident.updated_at.isoformat()}:{int(late)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+@require_GET
+@private_page
+def status_page(request, token):
+    link, refusal = _resolve(request, token)
+    if refusal:
+        return refusal
+    now = timezone.now()
+    incidents = link_incidents(link)
+    language = _reader_language(request, link)
+    tz = _reader_time_zone(link)
+    etag = quote_etag(_fingerprint(link, incidents, language, tz, now))
+    services.link_record_view(link=link, now=now)
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is not None:
+        conditional["ETag"] = etag
+        return conditional
+    key = f"statuspage:html:{etag.strip(chr(34))}"
+    html = cache.get(key)
+    if html is None:
+        with translation.override(language), timezone.override(tz):
+            html = render_to_string(
+                "statuspage/page.html",
+                {
+                    "link": link,
+                    "project": link.project if link.project_id else incidents[0].project,
+                    "pages": incident_pages(incidents, now=now),
+                    "is_project_link": link.project_id is not None,
+                    "now": now,
+                    "reader_language": language,
+                    "reader_time_zone": tz,
+                    "languages": settings.LANGUAGES,
+                },
+                request=None,
+            )
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Content-Language"] = language
+    return response
+
+
+@require_GET
+@private_page
+def atom_feed(request, token):
+    link, refusal = _resolve(request, token)
+    if refusal:
+        return refusal
+    language = _reader_language(request, link)
+    page_url = request.build_absolute_uri(reverse("status_page", args=[token]))
+    with translation.override(language):
+        feed = Atom1Feed(
+            title=_("Status updates — %(name)s") % {"name": str(link.incident or link.project)},
+            link=page_url,
+            description=_("Updates from the team, newest first."),
+            language=language,
+            feed_url=request.build_absolute_uri(),
+        )
+        for update in feed_updates(link):
+            feed.add_item(
+                title=_("Update of %(when)s — %(title)s")
+                % {
+                    "when": timezone.localtime(update.published_at).strftime("%Y-%m-%d %H:%M"),
+                    "title": update.incident.title,
+                },
+                link=f"{page_url}#update-{update.pk}",
+                unique_id=f"urn:candor:update:{update.pk}",
+                description=render_markdown(update.body_for(language)),
+                pubdate=update.published_at,
+                updateddate=update.published_at,
+            )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+@require_GET
+@private_page
+def meetings_ics(request, token):
+    link, refusal = _resolve(request, token)
+    if refusal:
+        return refusal
+    name = str(link.incident or link.project)
+    text = calendar(feed_meetings(link), name=name, attendees=False)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response
+
+
+# --- the PM's side --------------------------------------------------------------
+
+NEW_LINK_SESSION_KEY = "statuspage:new-link"
+
+
+def _links_page(request, incident, form, status=200):
+    new_link = request.session.pop(NEW_LINK_SESSION_KEY, None)
+    return render(
+        request,
+        "statuspage/links.html",
+        {
+            "incident": incident,
+            "project": incident.project,
+            "links": incident_share_links(incident),
+            "form": form,
+            "new_link": new_link,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def links(request, pk: int):
+    """The incident's share links: who can read the status page, and when they last did."""
+    incident = get_rw_incident_for_user(request.user, pk)
+    form = ShareLinkForm(request.POST or None, project=incident.project)
+    if request.method == "POST" and form.is_valid():
+        whole_project = form.cleaned_data["whole_project"]
+        try:
+            link, token = services.link_create(
+                created_by=request.user,
+                incident=None if whole_project else incident,
+                project=incident.project if whole_project else None,
+                contact=form.cleaned_data["contact"],
+                label=form.cleaned_data["label"],
+                expires_at=form.cleaned_data["expires_at"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # Shown once, on the next page, then gone: only the hash is kept.
+            request.session[NEW_LINK_SESSION_KEY] = {
+                "id": link.pk,
+                "url": request.build_absolute_uri(reverse("status_page", args=[token])),
+            }
+            messages.success(request, _("Share link created. Copy it now: it is shown only once."))
+            return redirect("share_links", pk=incident.pk)
+    return _links_page(request, incident, form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def link_revoke(request, pk: int, link_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    link = get_object_or_404(incident_share_links(incident), pk=link_pk)
+    services.link_revoke(link=link)
+    messages.success(request, _("The link was revoked: it now leads nowhere."))
+    return redirect("share_links", pk=incident.pk)
