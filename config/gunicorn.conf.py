@@ -1,0 +1,27 @@
+"""Gunicorn settings for the web service (see docker-compose.yml)."""
+
+import os
+
+from gunicorn.glogging import Logger
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+timeout = 30
+accesslog = "-"
+errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """Access lines without status-page tokens: the path is a bearer secret."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from apps.core.logging import redact
+
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f", "{raw_uri}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger
