@@ -43,12 +43,3 @@ def test_dashboard_uses_the_same_number_of_queries_for_1_and_50_incidents(pm, pm
 
     assert html.count('class="list-group-item') == 50
     assert fifty == one
-
-
-def test_dashboard_query_budget(pm, login, now):
-    _incidents(pm, 3, now)
-
-    count, _html = _queries(login(pm), reverse("dashboard"))
-
-    # session + user + profile (time zone) + the incidents
-    assert count <= 4, count
