@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "apps.outbox",
     "apps.communications",
     "apps.statuspage",
+    "apps.actionplans",
+    "apps.alternatives",
 ]
 
 MIDDLEWARE = [

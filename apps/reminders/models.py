@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     UPDATE_DUE_4H = "update_due_4h", _("Update due in 4 hours")
     UPDATE_OVERDUE = "update_overdue", _("Update overdue")
     UPDATE_ESCALATED = "update_escalated", _("Update overdue by more than half a cadence")
+    ACTION_OVERDUE = "action_overdue", _("Action item overdue")
 
 
 #: Kinds that tell the PMO lead, not only the project managers.

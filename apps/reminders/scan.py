@@ -35,9 +35,14 @@ class Due:
     kind: str
     due_at: datetime
     fire_at: datetime
+    #: For an action item: the item and its owner, the only recipient.
+    action_item_id: int | None = None
+    owner_id: int | None = None
 
     @property
     def subject(self) -> str:
+        if self.action_item_id is not None:
+            return f"action:{self.action_item_id}"
         return f"incident:{self.incident_id}"
 
     @property
@@ -117,8 +122,27 @@ def _update_due(now: datetime) -> list[Due]:
     return found
 
 
+def _action_items_due(now: datetime) -> list[Due]:
+    """Open action items past their due moment, on incidents still open."""
+    from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem
+
+    rows = (
+        ActionItem.objects.filter(
+            due_at__lte=now,
+            status__in=OPEN_ITEM_STATUSES,
+            incident__status__in=OPEN_STATUSES,
+        )
+        .order_by()
+        .values_list("pk", "incident_id", "incident__project_id", "due_at", "owner_id")
+    )
+    return [
+        Due(incident_id, project_id, Kind.ACTION_OVERDUE, due, due, pk, owner_id)
+        for pk, incident_id, project_id, due, owner_id in rows
+    ]
+
+
 def due_reminders(now: datetime) -> list[Due]:
-    return _first_contact_due(now) + _update_due(now)
+    return _first_contact_due(now) + _update_due(now) + _action_items_due(now)
 
 
 def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], int]]:
@@ -133,7 +157,12 @@ def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], in
 
 
 def recipients_for(due: Due, pms: set[int], pmo_lead: int) -> set[int]:
-    """PMs are reminded; escalations also go to the PMO lead. Nobody left out."""
+    """PMs are reminded; escalations also go to the PMO lead. Nobody left out.
+
+    An overdue action item reminds its owner.
+    """
+    if due.owner_id is not None:
+        return {due.owner_id}
     if due.is_escalation:
         return pms | {pmo_lead}
     return pms or {pmo_lead}

@@ -106,13 +106,41 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
     return new_ids
 
 
-def _still_needed(reminder: Reminder, incident: Incident) -> bool:
-    """A reminder about a deadline that was met meanwhile is not sent."""
+#: "Due soon" kinds: true only before their deadline.
+DUE_SOON_KINDS = (Kind.FIRST_CONTACT_DUE_12H, Kind.FIRST_CONTACT_DUE_2H, Kind.UPDATE_DUE_4H)
+
+
+def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool:
+    """A reminder about a deadline that was met meanwhile is not sent.
+
+    Nor is a "due soon" reminder whose deadline has passed before it could be
+    delivered (a lost message found by the sweep): the overdue or breach
+    reminder the scan records at the deadline says what is true by then.
+    """
+    if reminder.kind in DUE_SOON_KINDS and reminder.due_at <= now:
+        return False
     if reminder.kind in (Kind.FIRST_CONTACT_DUE_12H, Kind.FIRST_CONTACT_DUE_2H):
         return incident.first_contact_at is None and incident.is_open
     if reminder.kind in (Kind.UPDATE_DUE_4H, Kind.UPDATE_OVERDUE, Kind.UPDATE_ESCALATED):
         return incident.is_open and incident.next_update_due_at == reminder.due_at
+    if reminder.kind == Kind.ACTION_OVERDUE:
+        item = action_item_of(reminder)
+        return (
+            item is not None
+            and incident.is_open
+            and item.is_open
+            and item.due_at == reminder.due_at
+        )
     return True  # a breach is a fact: always delivered
+
+
+def action_item_of(reminder: Reminder):
+    from apps.actionplans.models import ActionItem
+
+    kind, _sep, pk = reminder.subject.partition(":")
+    if kind != "action" or not pk.isdigit():
+        return None
+    return ActionItem.objects.filter(pk=int(pk)).first()
 
 
 def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
@@ -123,6 +151,7 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
     with translation.override(language), timezone.override(tz):
         context = {
             "reminder": reminder,
+            "action_item": action_item_of(reminder),
             "incident": incident,
             "user": user,
             "url": settings.SITE_URL + url,
@@ -154,7 +183,7 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
             return "skipped"
         incident = Incident.objects.select_related("project").get(pk=reminder.incident_id)
         reminder.attempts += 1
-        if not _still_needed(reminder, incident):
+        if not _still_needed(reminder, incident, now):
             reminder.status = ReminderStatus.OBSOLETE
             reminder.save(update_fields=["status", "attempts"])
             return "obsolete"

@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.communications.models import Meeting
+from apps.incidents.models import Incident
+from apps.projects.models import ClientContact
+
+
+class AlternativeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CHOSEN = "chosen", _("Chosen")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Alternative(models.Model):
+    """One way forward when the project cannot continue as planned."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="alternatives", verbose_name=_("incident")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    schedule_impact_days = models.IntegerField(
+        _("schedule impact (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days later (positive) or earlier (negative) than the current plan."),
+    )
+    cost_impact = models.DecimalField(
+        _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    scope_impact = models.TextField(_("scope impact"), blank=True)
+    risks = models.TextField(_("risks"), blank=True)
+    pros = models.TextField(_("pros"), blank=True)
+    cons = models.TextField(_("cons"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AlternativeStatus.choices,
+        default=AlternativeStatus.PROPOSED,
+    )
+    rejection_reason = models.TextField(_("why it was not chosen"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("alternative")
+        verbose_name_plural = _("alternatives")
+        constraints = [
+            # The decision is taken together, once: one chosen option per incident.
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(status="chosen"),
+                name="one_chosen_alternative_per_incident",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="alternative_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    """The choice of an alternative, made with the client; later ones supersede it."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("incident")
+    )
+    alternative = models.ForeignKey(
+        Alternative,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("alternative"),
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_decisions",
+        verbose_name=_("meeting"),
+    )
+    client_agreed = models.ManyToManyField(
+        ClientContact, related_name="decisions", verbose_name=_("agreed for the client")
+    )
+    team_agreed = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("agreed for the team")
+    )
+    rationale = models.TextField(_("why"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_decision_per_incident",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alternative} ({self.decided_at:%Y-%m-%d})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
