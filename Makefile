@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links printed by the demo and put in e-mails point at the port the app runs on.
+SITE_URL ?= http://localhost:$(PORT)
+export SITE_URL
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint format migrate demo messages check-deploy clean help

@@ -157,7 +157,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 # --- Celery -------------------------------------------------------------------
 # Embedded default: kombu's file-system transport, so a real worker and beat run
 # on a fresh machine with no broker server. Production and CI use Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 CELERY_BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):

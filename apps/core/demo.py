@@ -5,15 +5,20 @@ technical bottleneck and cannot deliver on time; the PM tells the client at
 once, holds an urgent meeting, explains the cause and offers alternatives.
 """
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import Profile
+from apps.core.demo_story import tell_recovery_story, tell_seed_story
 from apps.incidents import services as incident_services
 from apps.incidents.models import Incident, Severity, Status
 from apps.projects import services as project_services
@@ -83,9 +88,10 @@ def _project(*, client_name, name, description, pmo_lead, members, contacts) -> 
 
 
 def _incident(*, project, title, declared_ago, now, first_contact_after=None, status=None, **kw):
+    """The incident and whether this run created it (its story is told only then)."""
     existing = Incident.objects.filter(project=project, title=title).first()
     if existing is not None:
-        return existing
+        return existing, False
     declared_at = now - declared_ago
     incident = incident_services.incident_declare(
         project=project, title=title, now=declared_at, **kw
@@ -101,7 +107,42 @@ def _incident(*, project, title, declared_ago, now, first_contact_after=None, st
     }.get(status, [])
     for step in path:
         incident = incident_services.incident_change_status(incident=incident, status=step, now=now)
-    return incident
+    return incident, True
+
+
+def _mark_history_sent() -> None:
+    """The demo's past e-mails belong to its history: they are not sent today."""
+    from apps.outbox.models import EmailStatus, OutgoingEmail
+
+    OutgoingEmail.objects.filter(status=EmailStatus.PENDING).update(
+        status=EmailStatus.SENT, sent_at=F("created_at")
+    )
+
+
+def demo_status_link(user) -> str:
+    """A stable share link to the seed case, so the demo can print it every time.
+
+    Its token is derived from SECRET_KEY; real links use ``secrets``.
+    """
+    from django.conf import settings
+
+    from apps.statuspage.models import ShareLink, hash_token
+    from apps.statuspage.services import link_create
+
+    token = hmac.new(settings.SECRET_KEY.encode(), b"candor-demo-link", hashlib.sha256)
+    token = base64.urlsafe_b64encode(token.digest()[:24]).decode().rstrip("=")
+    if not ShareLink.objects.filter(token_hash=hash_token(token)).exists():
+        incident = Incident.objects.get(title__startswith="调度引擎性能瓶颈")
+        link, _random_token = link_create(
+            created_by=user,
+            incident=incident,
+            contact=incident.project.contacts.filter(is_decision_maker=True).first(),
+            label="Demo",
+        )
+        ShareLink.objects.filter(pk=link.pk).update(
+            token_hash=hash_token(token), token_hint=token[:6]
+        )
+    return f"/s/{token}/"
 
 
 @transaction.atomic
@@ -174,13 +215,11 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
     )
 
     # The case from the article: a technical bottleneck, told at once.
-    _incident(
+    seed, created = _incident(
         project=logistics,
         title="调度引擎性能瓶颈,无法按期交付 / Dispatch engine bottleneck delays delivery",
         declared_by=li,
-        declared_ago=timedelta(days=3, hours=2),
-        first_contact_after=timedelta(hours=3),
-        status=Status.PLAN_AGREED,
+        declared_ago=timedelta(days=12),
         now=now,
         severity=Severity.CRITICAL,
         summary=(
@@ -205,6 +244,11 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         apology="我们对未能及早发现性能风险、给贵方运营计划带来的影响深表歉意。",
         internal_notes="架构组人手紧张,需从平台组借调一人两周。",
     )
+    if created:
+        tell_seed_story(
+            seed, pm=li, member=wang, lead=pmo, contacts=list(logistics.contacts.all()), now=now
+        )
+
     _incident(
         project=bank,
         title="Biometric login rejected by the app store review",
@@ -238,7 +282,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         first_step="对剩余数据做质量抽样,重新估算工作量。",
         apology="很抱歉我们在前期没有充分评估数据质量风险。",
     )
-    _incident(
+    nightly, created = _incident(
         project=retail,
         title="报表延迟 / Nightly report delays after cut-over",
         declared_by=li,
@@ -255,4 +299,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         first_step="与客户 IT 部门协调备份窗口。",
         apology="很抱歉影响了门店的早会安排。",
     )
+    if created:
+        tell_recovery_story(nightly, pm=li, member=anna, now=now)
+    _mark_history_sent()
     return list(USERS)

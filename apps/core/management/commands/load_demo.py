@@ -1,6 +1,8 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from apps.core.demo import DEMO_PASSWORD, load_demo
+from apps.core.demo import DEMO_PASSWORD, demo_status_link, load_demo
 
 
 class Command(BaseCommand):
@@ -13,3 +15,8 @@ class Command(BaseCommand):
         )
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.role_label}")
+        pm = get_user_model().objects.get(username="li.pm")
+        self.stdout.write(
+            "Client status page of the article's case (no login): "
+            f"{settings.SITE_URL}{demo_status_link(pm)}"
+        )
