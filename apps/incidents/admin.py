@@ -54,6 +54,25 @@ class IncidentAdmin(admin.ModelAdmin):
         # Declaring starts the first-contact clock; that happens in the app.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # An incident stays on its project, declared by whoever declared it.
+        return (*self.readonly_fields, "project", "declared_by")
+
+    def save_model(self, request, obj, form, change):
+        """Edits go through the service, so a new severity moves the cadence too."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        saved = Incident.objects.get(pk=obj.pk)
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.DISCLOSURE_FIELDS
+            if name in form.cleaned_data
+        }
+        services.incident_update_disclosure(
+            incident=saved, severity=form.cleaned_data.get("severity"), **fields
+        )
+        obj.refresh_from_db()
+
     @admin.action(description=_("Resolve the selected incidents"))
     def resolve_incidents(self, request, queryset):
         for incident in queryset:

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -78,7 +79,11 @@ class Incident(models.Model):
         _("current state"), blank=True, help_text=_("Where the project stands now.")
     )
     impact_schedule_days = models.PositiveIntegerField(
-        _("schedule slip (days)"), null=True, blank=True
+        _("schedule slip (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("At most ten years."),
     )
     impact_cost = models.DecimalField(
         _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
