@@ -18,10 +18,11 @@ class RedactingLogger(Logger):
         from apps.core.logging import redact
 
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f", "{raw_uri}e"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        # Every string atom, not a chosen few: a custom access_log_format may
+        # name the path through any of them ({path_info}e, {referer}i, {location}o...).
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
+        }
 
 
 logger_class = RedactingLogger

@@ -1,0 +1,99 @@
+"""Who reaches a status page: a wrong, revoked or expired token learns nothing."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from apps.statuspage import services
+from apps.statuspage.http import MISS_LIMIT
+from tests.factories import informed_incident
+
+from .support import make_link, page_url
+
+PAGES = ("status_page", "status_feed", "status_meetings")
+
+
+@pytest.fixture
+def shared(project, pm, now):
+    incident = informed_incident(project=project, declared_by=pm, now=now)
+    return make_link(incident, expires_at=now + timedelta(days=30))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_live_link_opens(client, shared, name):
+    _link, token = shared
+    assert client.get(page_url(token, name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_revoked_link_is_a_404(client, shared, name):
+    link, token = shared
+    services.link_revoke(link=link)
+    assert client.get(page_url(token, name)).status_code == 404
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_an_expired_link_is_a_404(client, shared, now, name):
+    _link, token = shared
+    with time_machine.travel(now + timedelta(days=30), tick=False):
+        assert client.get(page_url(token, name)).status_code == 404
+    with time_machine.travel(now + timedelta(days=29, hours=23), tick=False):
+        assert client.get(page_url(token, name)).status_code == 200
+
+
+def _fingerprint(response) -> tuple:
+    headers = {k: v for k, v in response.items() if k.lower() != "date"}
+    return response.status_code, headers, response.content
+
+
+def test_wrong_revoked_and_expired_tokens_get_byte_identical_404s(client, project, pm, now):
+    incident = informed_incident(project=project, declared_by=pm, now=now)
+    revoked, revoked_token = make_link(incident)
+    services.link_revoke(link=revoked)
+    _expired, expired_token = make_link(incident, expires_at=now + timedelta(hours=1))
+    wrong_token = secrets.token_urlsafe(24)
+
+    with time_machine.travel(now + timedelta(hours=2), tick=False):
+        answers = {
+            kind: _fingerprint(client.get(page_url(token)))
+            for kind, token in (
+                ("wrong", wrong_token),
+                ("revoked", revoked_token),
+                ("expired", expired_token),
+            )
+        }
+
+    assert answers["wrong"][0] == 404
+    assert answers["wrong"] == answers["revoked"] == answers["expired"]
+    html = answers["wrong"][2].decode()
+    assert "This page does not exist" in html
+    assert 'name="robots" content="noindex' in html
+
+
+def test_a_malformed_or_huge_token_is_a_plain_404(client, db):
+    assert client.get(page_url("x")).status_code == 404
+    assert client.get(page_url("a" * 5000)).status_code == 404
+
+
+def test_too_many_misses_from_one_address_are_refused_even_with_a_good_token(client, shared):
+    _link, token = shared
+    attacker, neighbour = "203.0.113.7", "198.51.100.23"
+    for _ in range(MISS_LIMIT):
+        guess = secrets.token_urlsafe(24)
+        assert client.get(page_url(guess), REMOTE_ADDR=attacker).status_code == 404
+
+    refused = client.get(page_url(guess), REMOTE_ADDR=attacker)
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert client.get(page_url(token), REMOTE_ADDR=attacker).status_code == 429
+    assert client.get(page_url(token, "status_feed"), REMOTE_ADDR=attacker).status_code == 429
+
+    assert client.get(page_url(token), REMOTE_ADDR=neighbour).status_code == 200
+
+
+def test_good_requests_do_not_count_as_misses(client, shared):
+    _link, token = shared
+    for _ in range(MISS_LIMIT + 5):
+        assert client.get(page_url(token), REMOTE_ADDR="203.0.113.8").status_code == 200
