@@ -1,5 +1,7 @@
 """iCalendar (RFC 5545) for meetings: invitations, updates, cancellations, feeds."""
 
+from datetime import UTC
+
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -22,8 +24,10 @@ def meeting_event(meeting: Meeting, *, attendees: bool = True) -> Event:
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    # In UTC: a local time would need a VTIMEZONE for its TZID (RFC 5545, 3.2.19),
+    # and the service may be handed the organiser's local time.
+    event.add("dtstart", meeting.starts_at.astimezone(UTC))
+    event.add("dtend", meeting.ends_at.astimezone(UTC))
     event.add("summary", meeting.title)
     event.add("location", meeting.location)
     if meeting.agenda:

@@ -44,3 +44,10 @@ def enqueue_many_on_commit(task, ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
         transaction.on_commit(lambda: _send_many(task, ids), robust=True)
+
+
+def enqueue_many_now(task, ids: Iterable[int]) -> None:
+    """Enqueue outside any transaction (the sweep), with the same broker-outage safety."""
+    ids = list(ids)
+    if ids:
+        _send_many(task, ids)
