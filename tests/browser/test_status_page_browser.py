@@ -1,0 +1,214 @@
+"""The client's status page in a real Chromium: as a client on a desktop and on a phone.
+
+Run with ``pytest -m browser``. Chromium comes from the system (CI installs it);
+Playwright's own browser downloads are never used. Screenshots are written to
+``test-artifacts/statuspage/`` for a person to look at.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from apps.communications import services as communications
+from apps.communications.models import Channel
+from tests.celery_capture import capture_enqueued
+from tests.factories import ClientContactFactory, informed_incident, member
+from tests.statuspage.support import make_link, page_url, publish
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CANDOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "statuspage"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+LONG_URL = "https://docs.example.com/" + "very-long-path-segment-" * 8 + "end"
+UPDATE_EN = f"""The migration of the **dispatch** data has started.
+
+- 40 % of the records are moved
+- the rest follows this week
+
+Details: {LONG_URL}
+
+    a_code_line_that_is_much_longer_than_a_phone_screen_is_wide_and_must_not_make_it_scroll()
+"""
+UPDATE_ZH = f"""**调度**数据的迁移已经开始。
+
+- 已迁移 40% 的记录
+- 其余部分本周完成
+
+详情:{LONG_URL}
+"""
+
+
+def _require_chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set CANDOR_CHROMIUM; the browser tests never download a browser."
+        )
+
+
+def _scenario(now) -> dict[str, str]:
+    """An incident well under way; a link for an English and for a Chinese reader."""
+    incident = informed_incident(
+        now=now - timedelta(days=3),
+        ready=True,
+        title="Dispatch launch delayed",
+        summary="The real-time dispatch cannot launch on the planned date.",
+    )
+    pm = incident.declared_by
+    project = incident.project
+    member(project, username="browser.member")
+    publish(
+        incident,
+        body_en="We found the cause and are assessing two options.",
+        body_zh_hans="我们已找到原因,正在评估两个方案。",
+        now=now - timedelta(days=2),
+    )
+    publish(incident, body_en=UPDATE_EN, body_zh_hans=UPDATE_ZH, now=now - timedelta(hours=3))
+    communications.log_contact(
+        incident=incident,
+        recorded_by=pm,
+        channel=Channel.MEETING,
+        occurred_at=now - timedelta(days=1),
+        summary="We walked through both options with your team.",
+        client_visible=True,
+        now=now,
+    )
+    communications.meeting_schedule(
+        incident=incident,
+        organizer=pm,
+        title="Decision on the recovery option",
+        starts_at=now + timedelta(days=2),
+        duration_minutes=60,
+        location=LONG_URL,
+        now=now,
+    )
+    english = ClientContactFactory(project=project, language="en", time_zone="Europe/London")
+    chinese = ClientContactFactory(project=project, language="zh-hans", time_zone="Asia/Shanghai")
+    return {
+        "en": page_url(make_link(incident, contact=english)[1]),
+        "zh-hans": page_url(make_link(incident, contact=chinese)[1]),
+    }
+
+
+EXPECTED = {
+    "en": [
+        "Dispatch launch delayed",
+        "Next update by",
+        "The routing algorithm does not scale.",
+        "The migration of the dispatch data has started.",
+        "We walked through both options with your team.",
+        "Decision on the recovery option",
+    ],
+    "zh-hans": [
+        "Dispatch launch delayed",
+        "调度数据的迁移已经开始。",
+        "我们已找到原因,正在评估两个方案。",
+        "Decision on the recovery option",
+    ],
+}
+HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
+
+
+def _assert_readable(page, language: str):
+    body = page.inner_text("body")
+    for text in EXPECTED[language]:
+        assert text in body, f"{text!r} missing from the {language} page"
+    assert page.get_attribute("html", "lang") == HTML_LANG[language]
+
+
+def _axe_serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypatch):
+    _require_chromium()
+    capture_enqueued(monkeypatch)  # publishing e-mails the contacts: no broker needed
+    cache.clear()
+    urls = {lang: live_server.url + path for lang, path in _scenario(timezone.now()).items()}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for language, url in urls.items():
+                for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                    context = browser.new_context(viewport=viewport, locale=language)
+                    page = context.new_page()
+                    page.on(
+                        "console",
+                        lambda message: (
+                            problems.append(f"{message.text} {message.location}")
+                            if message.type == "error"
+                            else None
+                        ),
+                    )
+                    response = page.goto(url)
+                    assert response.status == 200
+                    assert "noindex" in response.headers["x-robots-tag"]
+                    _assert_readable(page, language)
+                    # status.css loaded under the page's CSP.
+                    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+                    assert background == "rgb(247, 248, 250)"
+                    page.screenshot(path=ARTIFACTS / f"{language}-{name}.png", full_page=True)
+                    if name == "phone":
+                        widths = page.evaluate(
+                            "[document.documentElement.scrollWidth, window.innerWidth]"
+                        )
+                        assert widths[0] <= widths[1], f"horizontal scroll at 375 px: {widths}"
+                    context.close()
+
+                # Without JavaScript the page shows everything all the same.
+                context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+                page = context.new_page()
+                assert page.goto(url).status == 200
+                _assert_readable(page, language)
+                assert page.get_by_text("Next update by").first.is_visible()
+                page.screenshot(path=ARTIFACTS / f"{language}-phone-nojs.png", full_page=True)
+                context.close()
+
+                # axe-core, injected past the page's CSP for this run only.
+                for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                    context = browser.new_context(viewport=viewport, bypass_csp=True)
+                    page = context.new_page()
+                    page.goto(url)
+                    violations = _axe_serious_violations(page)
+                    assert not violations, f"axe, {language} {name}:\n" + "\n".join(violations)
+                    context.close()
+            # The page a wrong link leads to is as accessible.
+            context = browser.new_context(viewport=PHONE, bypass_csp=True)
+            page = context.new_page()
+            assert page.goto(live_server.url + page_url("no-such-link")).status == 404
+            violations = _axe_serious_violations(page)
+            assert not violations, "axe, not found page:\n" + "\n".join(violations)
+            context.close()
+        finally:
+            browser.close()
+
+    assert not problems, f"errors in the browser console: {problems}"
