@@ -19,7 +19,7 @@ def _address(email: str, name: str, **params) -> vCalAddress:
     return address
 
 
-def meeting_event(meeting: Meeting, *, attendees: bool = True) -> Event:
+def meeting_event(meeting: Meeting, *, attendees: bool = True, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
@@ -32,7 +32,7 @@ def meeting_event(meeting: Meeting, *, attendees: bool = True) -> Event:
     event.add("location", meeting.location)
     if meeting.agenda:
         event.add("description", meeting.agenda)
-    cancelled = meeting.status == MeetingStatus.CANCELLED
+    cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = meeting.organizer
     event.add(
@@ -87,3 +87,13 @@ def meeting_invitation(meeting: Meeting) -> tuple[str, str]:
     """The calendar text and its method for the meeting's current state."""
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
     return calendar([meeting], method=method), method
+
+
+def meeting_cancellation(meeting: Meeting) -> str:
+    """A CANCEL for people taken off a meeting that still takes place."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL")
+    cal.add_component(meeting_event(meeting, cancelled=True))
+    return cal.to_ical().decode()

@@ -23,7 +23,7 @@ from apps.incidents.services import incident_public_changed, incident_record_fir
 from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
 
-from .ical import meeting_invitation
+from .ical import meeting_cancellation, meeting_invitation
 from .models import (
     CONTACT_CHANNELS,
     Channel,
@@ -280,21 +280,10 @@ def update_publish(
 # --- meetings ---------------------------------------------------------------------
 
 
-def _invite(meeting: Meeting, *, now: datetime) -> None:
-    """E-mail the meeting's calendar object to every attendee with an address.
-
-    Every change worth an e-mail is also a change of the status page.
-    """
-    incident_public_changed(incident_id=meeting.incident_id)
-    ics, method = meeting_invitation(meeting)
-    if method == "CANCEL":
-        template = "cancelled"
-    elif meeting.sequence == 0:
-        template = "invitation"
-    else:
-        template = "updated"
-    recipients = [(c.email, c.language, c.time_zone) for c in meeting.client_attendees.all()]
-    for user in meeting.team_attendees.all():
+def _recipients(contacts, users) -> list[tuple[str, str, str]]:
+    """(address, language, time zone) of client contacts and team members with an e-mail."""
+    recipients = [(c.email, c.language, c.time_zone) for c in contacts]
+    for user in users:
         if user.email:
             profile = getattr(user, "profile", None)
             recipients.append(
@@ -304,6 +293,10 @@ def _invite(meeting: Meeting, *, now: datetime) -> None:
                     profile.time_zone if profile else "UTC",
                 )
             )
+    return recipients
+
+
+def _send_calendar(meeting, recipients, *, ics, method, template, now) -> None:
     for email, language, tz in recipients:
         with translation.override(language), timezone.override(tz):
             context = {"meeting": meeting, "incident": meeting.incident, "kind": template}
@@ -316,6 +309,33 @@ def _invite(meeting: Meeting, *, now: datetime) -> None:
                 ics_method=method,
                 now=now,
             )
+
+
+def _invite(meeting: Meeting, *, now: datetime, removed=((), ())) -> None:
+    """E-mail the meeting's calendar object to every attendee with an address.
+
+    People taken off the meeting get a cancellation of their copy. Every
+    change worth an e-mail is also a change of the status page.
+    """
+    incident_public_changed(incident_id=meeting.incident_id)
+    ics, method = meeting_invitation(meeting)
+    if method == "CANCEL":
+        template = "cancelled"
+    elif meeting.sequence == 0:
+        template = "invitation"
+    else:
+        template = "updated"
+    recipients = _recipients(meeting.client_attendees.all(), meeting.team_attendees.all())
+    _send_calendar(meeting, recipients, ics=ics, method=method, template=template, now=now)
+    if removed[0] or removed[1]:
+        _send_calendar(
+            meeting,
+            _recipients(*removed),
+            ics=meeting_cancellation(meeting),
+            method="CANCEL",
+            template="cancelled",
+            now=now,
+        )
 
 
 def _check_meeting_time(starts_at: datetime, duration_minutes: int, now: datetime) -> None:
@@ -394,21 +414,20 @@ def meeting_reschedule(
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    removed = ((), ())
     if team_attendees is not None or client_attendees is not None:
-        team = (
-            list(team_attendees)
-            if team_attendees is not None
-            else list(meeting.team_attendees.all())
-        )
-        clients = (
-            list(client_attendees)
-            if client_attendees is not None
-            else list(meeting.client_attendees.all())
-        )
+        old_team = list(meeting.team_attendees.all())
+        old_clients = list(meeting.client_attendees.all())
+        team = list(team_attendees) if team_attendees is not None else old_team
+        clients = list(client_attendees) if client_attendees is not None else old_clients
         _check_participants(meeting.incident, clients, team)
         meeting.team_attendees.set(team)
         meeting.client_attendees.set(clients)
-    _invite(meeting, now=now)
+        removed = (
+            [c for c in old_clients if c not in clients],
+            [u for u in old_team if u not in team],
+        )
+    _invite(meeting, now=now, removed=removed)
     return meeting
 
 

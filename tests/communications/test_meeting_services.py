@@ -172,6 +172,30 @@ def test_rescheduling_can_change_the_attendees(incident, pm, cio, sponsor, now):
     assert _attendees(_event(cal)) == {cio.email, sponsor.email}
 
 
+def test_an_attendee_taken_off_the_meeting_gets_a_cancellation_of_their_copy(
+    incident, pm, cio, sponsor, now
+):
+    meeting = _schedule(incident, pm, now=now, clients=[cio, sponsor])
+
+    meeting_reschedule(
+        meeting=meeting,
+        starts_at=now + 30 * HOUR,
+        duration_minutes=60,
+        location="Room 3",
+        client_attendees=[cio],
+        now=now + HOUR,
+    )
+
+    invitation, cancellation = _invitations(sponsor.email)
+    assert cancellation[0].ics_method == "CANCEL"
+    assert cancellation[1]["METHOD"] == "CANCEL"
+    assert _event(cancellation[1])["UID"] == _event(invitation[1])["UID"]
+    assert _event(cancellation[1])["SEQUENCE"] == 1
+    assert _event(cancellation[1])["STATUS"] == "CANCELLED"
+    [_, update] = _invitations(cio.email)
+    assert update[1]["METHOD"] == "REQUEST"
+
+
 def test_cancelling_sends_a_cancel_with_a_higher_sequence(incident, pm, cio, now):
     meeting = _schedule(incident, pm, now=now, clients=[cio])
     meeting = meeting_reschedule(
