@@ -35,22 +35,23 @@ def _beat_schedule() -> dict:
     from django.conf import settings
 
     # Each entry is short and idempotent; "expires" drops a backlog of
-    # identical scans after downtime instead of running them all.
+    # identical scans after downtime instead of running them all (but leaves
+    # a worker that is just starting a minute to pick up the first one).
     return {
         "heartbeat": {
             "task": "apps.reminders.tasks.heartbeat",
             "schedule": settings.CELERY_HEARTBEAT_SECONDS,
-            "options": {"expires": settings.CELERY_HEARTBEAT_SECONDS},
+            "options": {"expires": max(settings.CELERY_HEARTBEAT_SECONDS, 60)},
         },
         "scan-due": {
             "task": "apps.reminders.tasks.scan_due",
             "schedule": settings.REMINDER_SCAN_SECONDS,
-            "options": {"expires": settings.REMINDER_SCAN_SECONDS},
+            "options": {"expires": max(settings.REMINDER_SCAN_SECONDS, 60)},
         },
         "sweep": {
             "task": "apps.reminders.tasks.sweep",
             "schedule": settings.REMINDER_SWEEP_SECONDS,
-            "options": {"expires": settings.REMINDER_SWEEP_SECONDS},
+            "options": {"expires": max(settings.REMINDER_SWEEP_SECONDS, 60)},
         },
     }
 
