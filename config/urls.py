@@ -16,6 +16,8 @@ urlpatterns = [
     path("projects/", include("apps.projects.urls")),
     path("", include("apps.incidents.urls")),
     path("", include("apps.statuspage.urls")),
+    path("", include("apps.communications.urls")),
+    path("", include("apps.reminders.urls")),
 ]
 
 if settings.DEBUG:

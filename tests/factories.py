@@ -135,3 +135,87 @@ def member(project: Project, role: str = Role.MEMBER, **user_kwargs):
     user = UserFactory(**user_kwargs)
     MembershipFactory(project=project, user=user, role=role)
     return user
+
+
+# --- communications and notifications ------------------------------------------------
+# Appended for the communication and notification pages. The rows are written
+# directly (not through the services) so that a test can build any history,
+# e.g. thirty log entries, without e-mails or first-contact side effects.
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """A log entry; ``team_participants=[...]`` / ``client_participants=[...]`` set the M2M."""
+
+    class Meta:
+        model = "communications.LogEntry"
+        skip_postgeneration_save = True
+
+    incident = factory.SubFactory(IncidentFactory)
+    channel = "call"
+    occurred_at = factory.LazyFunction(timezone.now)
+    summary = factory.Sequence(lambda n: f"Call number {n} with the client.")
+    recorded_by = factory.LazyAttribute(lambda o: o.incident.declared_by)
+    recorded_at = factory.LazyAttribute(lambda o: o.occurred_at)
+
+    @factory.post_generation
+    def team_participants(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.team_participants.set(extracted)
+
+    @factory.post_generation
+    def client_participants(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.client_participants.set(extracted)
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    """A draft update; publish it with ``communications.services.update_publish``."""
+
+    class Meta:
+        model = "communications.StatusUpdate"
+
+    incident = factory.SubFactory(IncidentFactory)
+    body_en = "Where things stand: the **new design** is under review."
+    body_zh_hans = "目前进展:新方案正在评审。"
+    author = factory.LazyAttribute(lambda o: o.incident.declared_by)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A scheduled meeting a day from now; attendees as for ``LogEntryFactory``."""
+
+    class Meta:
+        model = "communications.Meeting"
+        skip_postgeneration_save = True
+
+    incident = factory.SubFactory(IncidentFactory)
+    title = factory.Sequence(lambda n: f"Review meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    duration_minutes = 60
+    location = "https://meet.example.com/candor"
+    agenda = "1. What happened\n2. The options"
+    organizer = factory.LazyAttribute(lambda o: o.incident.declared_by)
+    uid = factory.Sequence(lambda n: f"meeting-{n}@candor")
+
+    @factory.post_generation
+    def team_attendees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.team_attendees.set(extracted)
+
+    @factory.post_generation
+    def client_attendees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.client_attendees.set(extracted)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reminders.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    incident = None
+    title = factory.Sequence(lambda n: f"Update overdue: incident {n}")
+    body = "The update promised to the client is overdue."
+    url = factory.LazyAttribute(lambda o: f"/incidents/{o.incident.pk}/" if o.incident else "")
+    is_escalation = False
+    created_at = factory.LazyFunction(timezone.now)

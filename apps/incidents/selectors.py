@@ -6,7 +6,8 @@ from django.db.models import Case, F, QuerySet, When
 from django.http import Http404
 
 from apps.accounts.selectors import user_is_pmo
-from apps.projects.selectors import can_write_project, projects_for_user
+from apps.projects.models import Role
+from apps.projects.selectors import can_write_project, projects_for_user, role_in_project
 
 from .models import OPEN_STATUSES, Incident
 
@@ -30,6 +31,27 @@ def get_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
 def get_rw_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
     incident = get_incident_for_user(user, pk)
     if not can_write_project(user, incident.project):
+        raise PermissionDenied
+    return incident
+
+
+#: Roles that may add to an incident's record (log contacts, meeting notes)
+#: without changing what the client is told or promised.
+CONTRIBUTOR_ROLES = (Role.PM, Role.MEMBER)
+
+
+def can_contribute_to_incident(user: AbstractBaseUser, incident: Incident) -> bool:
+    return user_is_pmo(user) or role_in_project(user, incident.project) in CONTRIBUTOR_ROLES
+
+
+def get_contributor_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
+    """An incident the user may add contacts and meeting notes to.
+
+    Team members record meetings and decisions too; viewers only read (403),
+    strangers learn nothing (404).
+    """
+    incident = get_incident_for_user(user, pk)
+    if not can_contribute_to_incident(user, incident):
         raise PermissionDenied
     return incident
 

@@ -8,12 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.communications import selectors as communications
 from apps.core.forms import add_service_errors
 from apps.projects.selectors import can_write_project, get_rw_project_for_user
+from apps.reminders.forms import SnoozeForm
+from apps.reminders.selectors import active_snoozes
 
 from . import services
 from .forms import CadenceForm, IncidentForm, IncidentStatusForm
-from .selectors import dashboard_incidents, get_incident_for_user, get_rw_incident_for_user
+from .selectors import (
+    can_contribute_to_incident,
+    dashboard_incidents,
+    get_incident_for_user,
+    get_rw_incident_for_user,
+)
 
 
 @login_required
@@ -24,7 +32,10 @@ def dashboard(request):
         request,
         "incidents/dashboard.html",
         {
-            "rows": [(incident, incident.next_step(now)) for incident in incidents],
+            "rows": [
+                (incident, incident.next_step(now), incident.update_overdue(now))
+                for incident in incidents
+            ],
             "now": now,
         },
     )
@@ -52,18 +63,34 @@ def incident_declare(request, project_pk: int):
 
 
 def _detail_context(request, incident, **forms):
+    now = timezone.now()
+    can_edit = can_write_project(request.user, incident.project)
     return {
         "incident": incident,
         "project": incident.project,
         "checklist": incident.readiness_checklist(),
-        "can_edit": can_write_project(request.user, incident.project),
+        "can_edit": can_edit,
+        "can_contribute": can_edit or can_contribute_to_incident(request.user, incident),
         "status_form": forms.get("status_form") or IncidentStatusForm(incident=incident),
         "cadence_form": forms.get("cadence_form")
         or CadenceForm(
             initial={"cadence_hours": int(incident.update_cadence.total_seconds() // 3600)}
         ),
-        "now": timezone.now(),
+        "snooze_form": forms.get("snooze_form") or SnoozeForm(incident=incident, now=now),
+        "timeline": communications.incident_timeline(incident),
+        "drafts": communications.incident_drafts(incident),
+        "scheduled_meetings": communications.scheduled_meetings(incident),
+        "past_meetings": communications.past_meetings(incident),
+        "snoozes": active_snoozes(incident, now),
+        "now": now,
     }
+
+
+def render_incident_page(request, incident, *, status: int = 200, **forms):
+    """The incident page, e.g. again with a form's errors (``snooze_form=form``)."""
+    return render(
+        request, "incidents/detail.html", _detail_context(request, incident, **forms), status=status
+    )
 
 
 @login_required

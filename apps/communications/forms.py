@@ -1,0 +1,347 @@
+"""Forms for the communication log, status updates and meetings.
+
+They validate and convert what the user typed; the services decide and save.
+Participant choices are limited to the incident's project, so an id from
+another project is reported next to its field.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.fields import LocalDateTimeField, in_your_time_zone
+from apps.incidents.models import Incident
+from apps.projects.models import ClientContact
+
+from .models import Channel, LogEntry, Meeting, Reaction
+
+#: Generous limits that still keep a page (and an e-mail) readable.
+MAX_SUMMARY_CHARS = 10_000
+MAX_UPDATE_CHARS = 20_000
+
+LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.UPDATE]
+
+
+TOO_LONG = {
+    "max_length": _(
+        "Keep it to %(limit_value)s characters (it has %(show_value)s): "
+        "link to a document for the rest."
+    )
+}
+
+
+#: The largest primary key a database column holds; a larger "id" is no choice.
+MAX_PK = 2**63 - 1
+
+
+#: Renders the choices and, always, the errors (also with nobody to choose).
+CHECKBOXES_TEMPLATE = "communications/_checkboxes.html"
+
+
+class _CheckboxesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def _check_values(self, value):
+        # Refuse what is not a plausible id before the database sees it: SQLite
+        # cannot even bind an integer wider than 64 bits.
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)
+
+
+class TeamMemberChoiceField(_CheckboxesField):
+    default_error_messages = {
+        "invalid_choice": _("Choose people from this project's team."),
+        "invalid_pk_value": _("Choose people from this project's team."),
+        "invalid_list": _("Choose people from this project's team."),
+    }
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ContactChoiceField(_CheckboxesField):
+    default_error_messages = {
+        "invalid_choice": _("Choose contacts of this project's client."),
+        "invalid_pk_value": _("Choose contacts of this project's client."),
+        "invalid_list": _("Choose contacts of this project's client."),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.role})" if obj.role else obj.name
+
+
+def _team_queryset(incident: Incident):
+    project = incident.project
+    return (
+        get_user_model()
+        .objects.filter(Q(memberships__project=project) | Q(pk=project.pmo_lead_id))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _reaction_field(**kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Client's reaction"),
+        choices=[("", _("— not recorded —")), *Reaction.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a reaction from the list.")},
+        **kwargs,
+    )
+
+
+class _ParticipantsMixin:
+    def _limit_participants(self, incident: Incident, team: str, clients: str) -> None:
+        self.fields[team].queryset = _team_queryset(incident)
+        self.fields[clients].queryset = incident.project.contacts.order_by("name")
+
+
+class LogEntryForm(_ParticipantsMixin, forms.Form):
+    """Log a contact with the client (or an internal note)."""
+
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=LOGGABLE_CHANNELS,
+        initial=Channel.CALL,
+        error_messages={"invalid_choice": _("Choose how the contact happened.")},
+    )
+    occurred_at = LocalDateTimeField(label=_("When"), help_text=in_your_time_zone())
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was said, what was asked, what was promised."),
+        error_messages={"required": _("Say what was said."), **TOO_LONG},
+    )
+    team_participants = TeamMemberChoiceField(
+        label=_("Team participants"), queryset=get_user_model().objects.none(), required=False
+    )
+    client_participants = ContactChoiceField(
+        label=_("Client participants"), queryset=ClientContact.objects.none(), required=False
+    )
+    reaction = _reaction_field(help_text=_("How the client took it, if you could tell."))
+    client_visible = forms.BooleanField(
+        label=_("Visible to the client"),
+        required=False,
+        help_text=_("Shown on the client's status page."),
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("occurred_at", timezone.now())
+        super().__init__(*args, **kwargs)
+        self._limit_participants(incident, "team_participants", "client_participants")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("channel", css_class="col-md-6"),
+                Column("occurred_at", css_class="col-md-6"),
+            ),
+            "summary",
+            Row(
+                Column(
+                    Field("team_participants", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"
+                ),
+                Column(
+                    Field("client_participants", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"
+                ),
+            ),
+            Row(
+                Column("reaction", css_class="col-md-6"),
+                Column("client_visible", css_class="col-md-6 pt-md-4"),
+            ),
+            Div(Submit("submit", _("Log the contact")), css_class="mt-3"),
+        )
+
+
+class LogCorrectionForm(forms.Form):
+    """Correct an entry: a new entry that points at the old one."""
+
+    summary = forms.CharField(
+        label=_("Corrected summary"),
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Write the corrected summary."),
+            **TOO_LONG,
+        },
+    )
+    occurred_at = LocalDateTimeField(
+        label=_("Corrected time"),
+        required=False,
+        help_text=in_your_time_zone(
+            _("Leave empty to keep the original time. In your time zone ({time_zone}).")
+        ),
+    )
+    reaction = _reaction_field(help_text=_("Leave empty to keep the original reaction."))
+
+    def __init__(self, *args, entry: LogEntry, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("summary", entry.summary)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "summary",
+            Row(
+                Column("occurred_at", css_class="col-md-6"),
+                Column("reaction", css_class="col-md-6"),
+            ),
+            Div(Submit("submit", _("Add the correction")), css_class="mt-3"),
+        )
+
+
+class StatusUpdateForm(forms.Form):
+    """A draft update in English, in Chinese, or in both (the service insists on one)."""
+
+    body_en = forms.CharField(
+        label=_("English"),
+        required=False,
+        max_length=MAX_UPDATE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+        error_messages=TOO_LONG,
+    )
+    body_zh_hans = forms.CharField(
+        label=_("中文 (Chinese)"),
+        required=False,
+        max_length=MAX_UPDATE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "zh-Hans"}),
+        error_messages=TOO_LONG,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("body_en", css_class="col-lg-6"),
+                Column("body_zh_hans", css_class="col-lg-6"),
+            ),
+            Div(Submit("submit", _("Save the draft")), css_class="mt-3"),
+        )
+
+
+class MeetingForm(_ParticipantsMixin, forms.Form):
+    """Schedule a meeting, or change one (prefilled from it)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = LocalDateTimeField(label=_("Starts"), help_text=in_your_time_zone())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        initial=60,
+        min_value=5,
+        max_value=8 * 60,
+        error_messages={
+            "min_value": _("A meeting lasts between 5 minutes and 8 hours."),
+            "max_value": _("A meeting lasts between 5 minutes and 8 hours."),
+            "invalid": _("Enter the duration in whole minutes."),
+        },
+    )
+    location = forms.CharField(
+        label=_("Place or link"),
+        max_length=500,
+        help_text=_("A room, an address or a video link."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=TOO_LONG,
+    )
+    team_attendees = TeamMemberChoiceField(
+        label=_("Team attendees"), queryset=get_user_model().objects.none(), required=False
+    )
+    client_attendees = ContactChoiceField(
+        label=_("Client attendees"), queryset=ClientContact.objects.none(), required=False
+    )
+
+    def __init__(self, *args, incident: Incident, meeting: Meeting | None = None, **kwargs):
+        if meeting is not None:
+            kwargs.setdefault("initial", {}).update(
+                title=meeting.title,
+                starts_at=meeting.starts_at,
+                duration_minutes=meeting.duration_minutes,
+                location=meeting.location,
+                agenda=meeting.agenda,
+                team_attendees=[user.pk for user in meeting.team_attendees.all()],
+                client_attendees=[contact.pk for contact in meeting.client_attendees.all()],
+            )
+        super().__init__(*args, **kwargs)
+        self._limit_participants(incident, "team_attendees", "client_attendees")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "title",
+            Row(
+                Column("starts_at", css_class="col-md-6"),
+                Column("duration_minutes", css_class="col-md-6"),
+            ),
+            "location",
+            "agenda",
+            Row(
+                Column(Field("team_attendees", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
+                Column(
+                    Field("client_attendees", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"
+                ),
+            ),
+            Div(
+                Submit("submit", _("Reschedule") if meeting else _("Schedule the meeting")),
+                css_class="mt-3",
+            ),
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the meeting a title."))
+        return title
+
+    def clean_location(self):
+        location = self.cleaned_data["location"].strip()
+        if not location:
+            raise forms.ValidationError(_("Say where the meeting is, or give its link."))
+        return location
+
+
+class MeetingOutcomeForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What was discussed, what the client asked, what we promised."),
+        error_messages={
+            "required": _("Write down what was discussed."),
+            **TOO_LONG,
+        },
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        required=False,
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was agreed, and by whom."),
+        error_messages=TOO_LONG,
+    )
+    reaction = _reaction_field()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("initial", {}).update(notes=meeting.notes, decisions=meeting.decisions)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "notes",
+            "decisions",
+            "reaction",
+            Div(Submit("submit", _("Save the outcome")), css_class="mt-3"),
+        )

@@ -1,0 +1,81 @@
+"""Reads of the communication log, updates and meetings shared by pages."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from apps.incidents.models import Incident
+from apps.projects.models import ClientContact
+
+from .models import LogEntry, Meeting, MeetingStatus, StatusUpdate, UpdateStatus
+
+
+def incident_timeline(incident: Incident) -> list[LogEntry]:
+    """The incident's log, newest first, with everything the timeline shows.
+
+    A fixed number of queries however long the log is: participants,
+    corrections and published updates are loaded in bulk.
+    """
+    return list(
+        LogEntry.objects.filter(incident=incident)
+        .select_related("recorded_by", "corrects", "status_update", "meeting")
+        .prefetch_related(
+            "team_participants",
+            Prefetch("client_participants", queryset=ClientContact.objects.order_by("name")),
+            Prefetch("corrections", queryset=LogEntry.objects.order_by("occurred_at", "pk")),
+        )
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def incident_drafts(incident: Incident) -> QuerySet[StatusUpdate]:
+    return (
+        StatusUpdate.objects.filter(incident=incident, status=UpdateStatus.DRAFT)
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def scheduled_meetings(incident: Incident) -> QuerySet[Meeting]:
+    """Meetings still ahead, or held but without an outcome yet; the next one first."""
+    return Meeting.objects.filter(incident=incident, status=MeetingStatus.SCHEDULED).order_by(
+        "starts_at", "pk"
+    )
+
+
+def past_meetings(incident: Incident) -> QuerySet[Meeting]:
+    """Meetings held or cancelled, the latest first."""
+    return (
+        Meeting.objects.filter(incident=incident)
+        .exclude(status=MeetingStatus.SCHEDULED)
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def get_log_entry(incident: Incident, pk: int) -> LogEntry:
+    return get_object_or_404(
+        LogEntry.objects.select_related("incident", "recorded_by"), incident=incident, pk=pk
+    )
+
+
+def get_update(incident: Incident, pk: int) -> StatusUpdate:
+    return get_object_or_404(
+        StatusUpdate.objects.select_related("author", "published_by"), incident=incident, pk=pk
+    )
+
+
+def get_meeting(incident: Incident, pk: int) -> Meeting:
+    """The meeting with its attendees loaded; a meeting of another incident is a 404."""
+    return get_object_or_404(
+        Meeting.objects.select_related("organizer", "incident").prefetch_related(
+            "team_attendees",
+            Prefetch("client_attendees", queryset=ClientContact.objects.order_by("name")),
+            "log_entries",
+        ),
+        incident=incident,
+        pk=pk,
+    )
+
+
+def update_recipients(incident: Incident) -> QuerySet[ClientContact]:
+    """The client contacts a published update will be e-mailed to."""
+    return incident.project.contacts.filter(receives_updates=True).order_by("name")

@@ -1,0 +1,307 @@
+"""Pages for the communication log, status updates and meetings.
+
+Each view: access helper → form → one service call → redirect, or the form
+again with the errors and status 400. Team members may log contacts and
+record meeting outcomes; what the client is told or promised (updates,
+invitations) stays with the project managers and the PMO.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from apps.core.forms import add_service_errors
+from apps.incidents.selectors import (
+    can_contribute_to_incident,
+    get_contributor_incident_for_user,
+    get_incident_for_user,
+    get_rw_incident_for_user,
+)
+from apps.projects.selectors import can_write_project
+
+from . import services
+from .forms import (
+    LogCorrectionForm,
+    LogEntryForm,
+    MeetingForm,
+    MeetingOutcomeForm,
+    StatusUpdateForm,
+)
+from .ical import meeting_invitation
+from .selectors import get_log_entry, get_meeting, get_update, update_recipients
+
+
+def _bound(request):
+    """The submitted data on a POST (even an empty one), nothing on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, template: str, context: dict, form):
+    return render(request, template, context | {"form": form}, status=400 if form.errors else 200)
+
+
+def _to_incident(incident, anchor: str = ""):
+    return redirect(
+        reverse("incident_detail", args=[incident.pk]) + (f"#{anchor}" if anchor else "")
+    )
+
+
+def _localized(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+# --- the communication log ----------------------------------------------------------
+
+
+@login_required
+def log_entry_create(request, pk: int):
+    incident = get_contributor_incident_for_user(request.user, pk)
+    form = LogEntryForm(_bound(request), incident=incident)
+    if form.is_valid():
+        try:
+            services.log_contact(incident=incident, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was logged."))
+            return _to_incident(incident, "timeline")
+    return _page(request, "communications/log_form.html", {"incident": incident}, form)
+
+
+@login_required
+def log_entry_correct(request, pk: int, entry_pk: int):
+    incident = get_contributor_incident_for_user(request.user, pk)
+    entry = get_log_entry(incident, entry_pk)
+    form = LogCorrectionForm(_bound(request), entry=entry)
+    if form.is_valid():
+        try:
+            correction = services.log_correct(
+                entry=entry, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The correction was added; the original entry stays."))
+            return _to_incident(incident, f"entry-{correction.pk}")
+    return _page(
+        request, "communications/log_correct.html", {"incident": incident, "entry": entry}, form
+    )
+
+
+# --- status updates -------------------------------------------------------------------
+
+
+@login_required
+def update_create(request, pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    form = StatusUpdateForm(_bound(request))
+    if form.is_valid():
+        try:
+            services.update_draft_save(incident=incident, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The draft was saved. Publish it when it is ready."))
+            return _to_incident(incident, "drafts")
+    return _page(
+        request, "communications/update_form.html", {"incident": incident, "update": None}, form
+    )
+
+
+@login_required
+def update_edit(request, pk: int, update_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    update = get_update(incident, update_pk)
+    form = StatusUpdateForm(
+        _bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
+    )
+    if form.is_valid():
+        try:
+            services.update_draft_save(
+                incident=incident, author=request.user, update=update, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return _to_incident(incident, "drafts")
+    return _page(
+        request, "communications/update_form.html", {"incident": incident, "update": update}, form
+    )
+
+
+@login_required
+def update_discard(request, pk: int, update_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    update = get_update(incident, update_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.update_draft_discard(update=update)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The draft was discarded."))
+            return _to_incident(incident, "drafts")
+    return render(
+        request,
+        "communications/update_discard.html",
+        {"incident": incident, "update": update, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def update_publish(request, pk: int, update_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    update = get_update(incident, update_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            update = services.update_publish(update=update, published_by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            due = update.incident.next_update_due_at
+            if due is not None:
+                messages.success(
+                    request,
+                    _("Published; the next update is due by %(due)s.") % {"due": _localized(due)},
+                )
+            else:
+                messages.success(request, _("Published."))
+            return _to_incident(incident, "timeline")
+    return render(
+        request,
+        "communications/update_publish.html",
+        {
+            "incident": incident,
+            "update": update,
+            "recipients": update_recipients(incident),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- meetings -------------------------------------------------------------------------
+
+
+@login_required
+def meeting_create(request, pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    form = MeetingForm(_bound(request), incident=incident)
+    if form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                incident=incident, organizer=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The meeting was scheduled; the invitations are on their way.")
+            )
+            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+    return _page(
+        request, "communications/meeting_form.html", {"incident": incident, "meeting": None}, form
+    )
+
+
+@login_required
+def meeting_detail(request, pk: int, meeting_pk: int):
+    incident = get_incident_for_user(request.user, pk)
+    meeting = get_meeting(incident, meeting_pk)
+    can_edit = can_write_project(request.user, incident.project)
+    return render(
+        request,
+        "communications/meeting_detail.html",
+        {
+            "incident": incident,
+            "meeting": meeting,
+            "can_edit": can_edit,
+            "can_contribute": can_edit or can_contribute_to_incident(request.user, incident),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int, meeting_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    meeting = get_meeting(incident, meeting_pk)
+    form = MeetingForm(_bound(request), incident=incident, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.meeting_reschedule(meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was changed; the attendees get the update."))
+            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+    return _page(
+        request,
+        "communications/meeting_form.html",
+        {"incident": incident, "meeting": meeting},
+        form,
+    )
+
+
+@login_required
+def meeting_cancel(request, pk: int, meeting_pk: int):
+    incident = get_rw_incident_for_user(request.user, pk)
+    meeting = get_meeting(incident, meeting_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.meeting_cancel(meeting=meeting)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The meeting was cancelled; the attendees are told."))
+            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+    return render(
+        request,
+        "communications/meeting_cancel.html",
+        {"incident": incident, "meeting": meeting, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def meeting_outcome(request, pk: int, meeting_pk: int):
+    incident = get_contributor_incident_for_user(request.user, pk)
+    meeting = get_meeting(incident, meeting_pk)
+    form = MeetingOutcomeForm(_bound(request), meeting=meeting)
+    if form.is_valid():
+        try:
+            services.meeting_record_outcome(
+                meeting=meeting, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The outcome of the meeting was recorded."))
+            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+    return _page(
+        request,
+        "communications/meeting_outcome.html",
+        {"incident": incident, "meeting": meeting},
+        form,
+    )
+
+
+@login_required
+def meeting_ics(request, pk: int, meeting_pk: int):
+    incident = get_incident_for_user(request.user, pk)
+    meeting = get_meeting(incident, meeting_pk)
+    ics, _method = meeting_invitation(meeting)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response

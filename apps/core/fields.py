@@ -1,0 +1,61 @@
+"""Form fields shared by several apps."""
+
+from datetime import UTC
+
+from django import forms
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+#: What a browser's ``<input type="datetime-local">`` sends and expects.
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+#: The viewer's time zone, looked up when a page is rendered (not at import).
+current_time_zone_name = lazy(timezone.get_current_timezone_name, str)
+
+
+def in_your_time_zone(text=None):
+    """A help text that names the zone the input is read in, e.g. "Asia/Shanghai"."""
+    return format_lazy(
+        text or _("In your time zone ({time_zone})."), time_zone=current_time_zone_name()
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input, read and shown in the viewer's time zone.
+
+    The middleware activates the user's time zone, and Django interprets a
+    naive input in the active one; a time that does not exist or is ambiguous
+    there (a DST change) is reported, not guessed. The year is bounded so that
+    no arithmetic on the value (an end time, a conversion to UTC) can overflow.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT)
+    input_formats = [
+        DATETIME_LOCAL_FORMAT,
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    default_error_messages = {
+        "invalid": _("Enter a date and a time, for example 2025-03-10 14:30."),
+        "out_of_range": _("Enter a date between the years %(min)s and %(max)s."),
+    }
+    min_year = 2000
+    max_year = 2100
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                in_range = self.min_year <= value.astimezone(UTC).year <= self.max_year
+            except (OverflowError, ValueError):
+                in_range = False
+            if not in_range:
+                raise forms.ValidationError(
+                    self.error_messages["out_of_range"],
+                    code="out_of_range",
+                    params={"min": self.min_year, "max": self.max_year},
+                )
+        return value
