@@ -36,6 +36,9 @@ from .models import (
 
 #: Clocks disagree a little; a contact logged "now" on a fast laptop is fine.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+#: A contact shortly before the declaration can belong to the incident (the
+#: client called first); one much earlier is a typing mistake.
+EARLIEST_CONTACT = timedelta(days=7)
 
 
 def _check_not_closed(incident: Incident) -> None:
@@ -83,6 +86,10 @@ def log_contact(
         raise ValidationError({"summary": _("Say what was said.")})
     if occurred_at > now + CLOCK_TOLERANCE:
         raise ValidationError({"occurred_at": _("A contact cannot be logged in the future.")})
+    if occurred_at < incident.declared_at - EARLIEST_CONTACT:
+        raise ValidationError(
+            {"occurred_at": _("This is long before the incident was declared: check the date.")}
+        )
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how the contact happened.")})
     if channel == Channel.UPDATE:
@@ -400,7 +407,8 @@ def meeting_reschedule(
 ) -> Meeting:
     """Move or change a scheduled meeting; attendees get an update with the same UID."""
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().select_related("incident").get(pk=meeting.pk)
+    _check_not_closed(meeting.incident)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled meeting can be changed."), code="not_scheduled")
     _check_meeting_time(starts_at, duration_minutes, now)
@@ -434,7 +442,8 @@ def meeting_reschedule(
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, now: datetime | None = None) -> Meeting:
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().select_related("incident").get(pk=meeting.pk)
+    _check_not_closed(meeting.incident)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled meeting can be cancelled."), code="not_scheduled")
     meeting.status = MeetingStatus.CANCELLED

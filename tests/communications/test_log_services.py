@@ -181,6 +181,14 @@ def test_a_contact_in_the_future_is_refused(incident, pm, now):
     assert _fresh(incident).first_contact_at is None
 
 
+def test_a_contact_long_before_the_declaration_is_refused_as_a_typing_mistake(incident, pm, now):
+    with pytest.raises(ValidationError) as exc:
+        _log(incident, pm, at=incident.declared_at - 8 * 24 * HOUR, now=now)
+
+    assert "occurred_at" in exc.value.message_dict
+    assert not LogEntry.objects.exists()
+
+
 def test_a_clock_a_little_fast_is_tolerated_and_the_time_kept_at_now(incident, pm, now):
     entry = _log(incident, pm, at=now + 4 * MINUTE, now=now)
 

@@ -371,3 +371,25 @@ def test_no_meeting_is_scheduled_on_a_closed_incident(project, pm, cio, now):
         _schedule(incident, pm, now=now + HOUR, clients=[cio])
 
     assert exc.value.code == "closed"
+
+
+def test_a_meeting_of_a_closed_incident_can_be_neither_moved_nor_cancelled(project, pm, cio, now):
+    incident = informed_incident(now=now, project=project, declared_by=pm)
+    meeting = _schedule(incident, pm, now=now, clients=[cio])
+    for status in (Status.RESOLVED, Status.CLOSED):
+        incident = incident_change_status(incident=incident, status=status, now=now + HOUR)
+
+    with pytest.raises(ValidationError) as moved:
+        meeting_reschedule(
+            meeting=meeting,
+            starts_at=now + 30 * HOUR,
+            duration_minutes=60,
+            location="Room 3",
+            now=now + 2 * HOUR,
+        )
+    with pytest.raises(ValidationError) as cancelled:
+        meeting_cancel(meeting=meeting, now=now + 2 * HOUR)
+
+    assert moved.value.code == cancelled.value.code == "closed"
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.SCHEDULED, 0)

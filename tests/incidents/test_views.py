@@ -185,13 +185,22 @@ def test_script_in_a_title_is_shown_as_text(project, pm, login, now):
         assert escape(SCRIPT) in html
 
 
-def test_a_huge_schedule_slip_within_the_databases_range_is_stored(project, pm, login, now):
+def test_a_schedule_slip_of_more_than_ten_years_is_refused_and_kept(project, pm, login, now):
     response = login(pm).post(
         _declare_url(project), DECLARE | {"impact_schedule_days": "2147483647"}
     )
 
+    assert response.status_code == 200
+    assert not Incident.objects.exists()
+    assert "2147483647" in response.content.decode()
+    assert "3650" in response.content.decode()
+
+
+def test_a_schedule_slip_of_ten_years_is_stored(project, pm, login, now):
+    response = login(pm).post(_declare_url(project), DECLARE | {"impact_schedule_days": "3650"})
+
     assert response.status_code == 302
-    assert Incident.objects.get().impact_schedule_days == 2147483647
+    assert Incident.objects.get().impact_schedule_days == 3650
 
 
 # --- editing the disclosure ----------------------------------------------------------
