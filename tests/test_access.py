@@ -52,7 +52,7 @@ VALID_POST = {
     },
     "member_add": {"username": "newcomer", "role": Role.PM},
     "incident_declare": {"title": "Break-in", "summary": "It broke.", "severity": "high"},
-    "incident_edit": {"title": "Renamed", "summary": "It broke.", "severity": "low"},
+    "incident_edit": {"title": "Renamed", "summary": "It broke.", "severity": "low", "version": 1},
     "incident_status": {"status": "plan_agreed"},
     "incident_cadence": {"cadence_hours": "6"},
 }

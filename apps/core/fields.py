@@ -59,3 +59,27 @@ class LocalDateTimeField(forms.DateTimeField):
                     params={"min": self.min_year, "max": self.max_year},
                 )
         return value
+
+
+#: The largest primary key a database column holds; a larger "id" is no choice.
+MAX_PK = 2**63 - 1
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice among rows by id that reports an implausible id as a wrong choice.
+
+    SQLite cannot even bind an integer wider than 64 bits, so such a value
+    must not reach the database.
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)

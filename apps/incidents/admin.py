@@ -68,8 +68,12 @@ class IncidentAdmin(admin.ModelAdmin):
             for name in services.DISCLOSURE_FIELDS
             if name in form.cleaned_data
         }
+        # The administrator corrects what is saved now: their edit wins.
         services.incident_update_disclosure(
-            incident=saved, severity=form.cleaned_data.get("severity"), **fields
+            incident=saved,
+            expected_version=saved.version,
+            severity=form.cleaned_data.get("severity"),
+            **fields,
         )
         obj.refresh_from_db()
 

@@ -5,6 +5,8 @@ from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.conflicts import HiddenErrorsMixin, VersionField
+
 from .models import MAX_CADENCE, MIN_CADENCE, Incident, Status
 
 DISCLOSURE_LAYOUT = (
@@ -96,6 +98,18 @@ class IncidentForm(forms.ModelForm):
         if cost is not None and cost < 0:
             raise forms.ValidationError(_("Enter the cost impact as a positive amount."))
         return cost
+
+
+class IncidentEditForm(HiddenErrorsMixin, IncidentForm):
+    """Edit the disclosure; remembers the version it was opened at."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+        self.helper.render_hidden_fields = True
 
 
 class IncidentStatusForm(forms.Form):

@@ -123,6 +123,9 @@ class Incident(models.Model):
     next_update_due_at = models.DateTimeField(_("next update due at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    #: The disclosure's edit version: a form remembers it, and a save from a
+    #: form opened before someone else's save is refused (``EditConflict``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     #: Moves on with every save and whenever something the client's status
     #: page shows changes (``incident_public_changed``): the page's cache key.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.concurrency import EditConflict, save_if_unchanged
 from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
 
 from .models import (
@@ -117,13 +118,25 @@ def incident_declare(
 
 @transaction.atomic
 def incident_update_disclosure(
-    *, incident: Incident, severity: str | None = None, now: datetime | None = None, **fields
+    *,
+    incident: Incident,
+    expected_version: int | None = None,
+    severity: str | None = None,
+    now: datetime | None = None,
+    **fields,
 ) -> Incident:
     """Edit what we tell the client (and the internal notes).
 
+    Saves only if nobody else saved the disclosure since ``expected_version``
+    (by default the version of ``incident`` as the caller loaded it); otherwise
+    raises ``EditConflict`` with the incident as it is now. Steps: lock the
+    row, so the cadence below is computed from the deadlines as they are now;
+    apply the fields; move the cadence if the severity changed; write the
+    disclosure (and the cadence, if it moved) with one conditional UPDATE.
+
     A change of severity moves the cadence to the new severity's default when
     the cadence was still the old default, and never lets the next promised
-    update slip later than the new cadence allows.
+    update slip later than the new cadence allows. Returns the saved incident.
     """
     now = now or timezone.now()
     if incident.status == Status.CLOSED:
@@ -131,16 +144,29 @@ def incident_update_disclosure(
     unknown = set(fields) - set(DISCLOSURE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown incident fields: {sorted(unknown)}")
+    if expected_version is None:
+        expected_version = incident.version
+    saved = Incident.objects.select_for_update().get(pk=incident.pk)
+    if saved.status == Status.CLOSED:
+        raise ValidationError(_("A closed incident can no longer be edited."), code="closed")
+    if saved.version != expected_version:
+        raise EditConflict(saved)
     for name, value in fields.items():
-        setattr(incident, name, value.strip() if isinstance(value, str) else value)
-    if severity is not None and severity != incident.severity:
-        old_default = default_cadence(incident.severity)
-        incident.severity = severity
-        if incident.update_cadence == old_default:
-            _apply_cadence(incident, default_cadence(severity), now=now)
-    incident.full_clean()
-    incident.save()
-    return incident
+        setattr(saved, name, value.strip() if isinstance(value, str) else value)
+    written = [*fields, "severity", "updated_at"]
+    if severity is not None and severity != saved.severity:
+        old_default = default_cadence(saved.severity)
+        saved.severity = severity
+        if saved.update_cadence == old_default:
+            _apply_cadence(saved, default_cadence(severity), now=now)
+            written += ["update_cadence", "next_update_due_at"]
+    saved.full_clean()
+    # A queryset update skips auto_now: move the status page's change stamp by hand.
+    saved.updated_at = timezone.now()
+    save_if_unchanged(saved, expected_version=expected_version, fields=written)
+    for name in (*written, "version"):  # the caller's copy tells the truth too
+        setattr(incident, name, getattr(saved, name))
+    return saved
 
 
 def _apply_cadence(incident: Incident, cadence: timedelta, *, now: datetime) -> None:

@@ -8,14 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.actionplans import selectors as plans
+from apps.alternatives import selectors as alternatives
 from apps.communications import selectors as communications
+from apps.core.concurrency import EditConflict
+from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
 from apps.projects.selectors import can_write_project, get_rw_project_for_user
 from apps.reminders.forms import SnoozeForm
 from apps.reminders.selectors import active_snoozes
 
 from . import services
-from .forms import CadenceForm, IncidentForm, IncidentStatusForm
+from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm
 from .selectors import (
     can_contribute_to_incident,
     dashboard_incidents,
@@ -26,8 +30,8 @@ from .selectors import (
 
 @login_required
 def dashboard(request):
-    incidents = list(dashboard_incidents(request.user))
     now = timezone.now()
+    incidents = list(dashboard_incidents(request.user, now))
     return render(
         request,
         "incidents/dashboard.html",
@@ -82,6 +86,10 @@ def _detail_context(request, incident, **forms):
         "scheduled_meetings": communications.scheduled_meetings(incident),
         "past_meetings": communications.past_meetings(incident),
         "snoozes": active_snoozes(incident, now),
+        "plan": plans.incident_plan(incident, now),
+        "remedies": list(plans.incident_remedies(incident)),
+        "alternatives": alternatives.incident_alternatives(incident),
+        "decisions": alternatives.incident_decisions(incident),
         "now": now,
     }
 
@@ -104,20 +112,31 @@ def incident_edit(request, pk: int):
     incident = get_rw_incident_for_user(request.user, pk)
     # The form gets a copy: a ModelForm writes cleaned values onto its instance,
     # and the service must compare them with what is saved (e.g. the severity).
-    form = IncidentForm(
+    form = IncidentEditForm(
         request.POST or None, instance=copy.copy(incident), submit_label=_("Save changes")
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         severity = data.pop("severity")
+        version = data.pop("version")
         try:
-            services.incident_update_disclosure(incident=incident, severity=severity, **data)
+            services.incident_update_disclosure(
+                incident=incident, expected_version=version, severity=severity, **data
+            )
+        except EditConflict as exc:
+            conflict = edit_conflict(form, exc.current)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The incident was updated."))
             return redirect("incident_detail", pk=incident.pk)
-    return render(request, "incidents/edit.html", {"incident": incident, "form": form})
+    return render(
+        request,
+        "incidents/edit.html",
+        {"incident": incident, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required

@@ -211,6 +211,7 @@ def _edit_data(incident, **changes):
         "title": incident.title,
         "summary": incident.summary,
         "severity": incident.severity,
+        "version": incident.version,
     }
     return data | changes
 
