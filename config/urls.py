@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("apps.statuspage.urls")),
     path("", include("apps.communications.urls")),
     path("", include("apps.reminders.urls")),
+    path("", include("apps.actionplans.urls")),
+    path("", include("apps.alternatives.urls")),
 ]
 
 if settings.DEBUG:

@@ -202,6 +202,7 @@ def remedy_answer(
 ) -> Remedy:
     """Record the client's answer to an offer (or set it back to pending)."""
     now = now or timezone.now()
+    _check_open(remedy.incident)
     if answer not in RemedyAnswer.values:
         raise ValidationError({"answer": _("Choose the client's answer.")})
     remedy.answer = answer

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from apps.alternatives.selectors import meeting_decisions
 from apps.core.forms import add_service_errors
 from apps.incidents.selectors import (
     can_contribute_to_incident,
@@ -227,6 +228,7 @@ def meeting_detail(request, pk: int, meeting_pk: int):
             "meeting": meeting,
             "can_edit": can_edit,
             "can_contribute": can_edit or can_contribute_to_incident(request.user, incident),
+            "decisions": meeting_decisions(meeting),
             "now": timezone.now(),
         },
     )

@@ -1,5 +1,7 @@
 """Reads of incidents shared by pages, and who may see or change them."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, QuerySet, When
@@ -66,9 +68,16 @@ def with_urgency(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     ).order_by(F("urgent_at").asc(nulls_last=True), "declared_at")
 
 
-def dashboard_incidents(user: AbstractBaseUser) -> QuerySet[Incident]:
-    """The user's open incidents, most urgent first (every open incident for PMO staff)."""
-    return with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES))
+def dashboard_incidents(user: AbstractBaseUser, now: datetime | None = None) -> QuerySet[Incident]:
+    """The user's open incidents, most urgent first (every open incident for PMO staff).
+
+    Each carries ``overdue_action_count``, counted in the same query.
+    """
+    from apps.actionplans.selectors import with_overdue_action_count
+
+    return with_overdue_action_count(
+        with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES)), now
+    )
 
 
 def project_incidents(project_id: int) -> QuerySet[Incident]:

@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.incidents.models import Status
+from apps.projects.models import Membership
+
+from . import services
+from .models import ActionItem, Remedy
+
+
+class ActionItemAdminForm(forms.ModelForm):
+    """Checks the service's rules first, so that a refusal is a form error, not a crash."""
+
+    class Meta:
+        model = ActionItem
+        fields = services.ITEM_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        incident = self.instance.incident
+        if incident.status == Status.CLOSED:
+            raise forms.ValidationError(_("The incident is closed: its plan is final."))
+        owner = cleaned.get("owner")
+        if (
+            owner is not None
+            and not Membership.objects.filter(
+                project_id=incident.project_id, user=owner, role__in=services.OWNER_ROLES
+            ).exists()
+        ):
+            self.add_error(
+                "owner",
+                _("The owner must be a project manager or team member of this project."),
+            )
+        return cleaned
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    """Actions are added in the app; corrections here go through the service."""
+
+    form = ActionItemAdminForm
+    list_display = (
+        "title",
+        "incident",
+        "kind",
+        "owner",
+        "due_at",
+        "status",
+        "progress",
+        "client_visible",
+    )
+    list_filter = ("status", "kind", "client_visible", "incident__project")
+    list_select_related = ("incident", "owner")
+    search_fields = ("title", "description", "incident__title", "owner__username")
+    date_hierarchy = "due_at"
+    autocomplete_fields = ("owner",)
+    readonly_fields = (
+        "incident",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = ActionItem.objects.select_related("incident").get(pk=obj.pk)
+        fields = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
+        # The administrator corrects what is saved now: their edit wins.
+        services.action_item_update(
+            item=saved, expected_version=saved.version, changed_by=request.user, **fields
+        )
+        obj.refresh_from_db()
+
+
+@admin.register(Remedy)
+class RemedyAdmin(admin.ModelAdmin):
+    """Offers are recorded in the app; the client's answer can be corrected here."""
+
+    list_display = ("kind", "incident", "value", "offered_at", "answer", "answered_at")
+    list_filter = ("answer", "kind", "incident__project")
+    list_select_related = ("incident",)
+    search_fields = ("description", "incident__title")
+    date_hierarchy = "offered_at"
+    readonly_fields = ("incident", "kind", "description", "value", "offered_at", "offered_by")
+    fields = (*readonly_fields, "answer", "answered_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        remedy = Remedy.objects.select_related("incident").get(pk=obj.pk)
+        services.remedy_answer(
+            remedy=remedy,
+            answer=form.cleaned_data["answer"],
+            answered_at=form.cleaned_data.get("answered_at"),
+        )
+        obj.refresh_from_db()

@@ -1,0 +1,239 @@
+"""Forms for the action plan and the remedies.
+
+They validate and convert what the user typed; the services decide and save.
+Owners are limited to the project's managers and team members, so an id from
+another project (or a viewer) is reported next to the field.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.communications.forms import MAX_SUMMARY_CHARS, TOO_LONG
+from apps.core.conflicts import HiddenErrorsMixin, VersionField
+from apps.core.fields import IdChoiceField, LocalDateTimeField, in_your_time_zone
+from apps.incidents.models import Incident
+
+from .models import ActionItem, ItemKind, ItemStatus, RemedyAnswer, RemedyKind
+from .services import OWNER_ROLES
+
+#: Amounts as the database stores them: 14 digits, 2 after the point.
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+AMOUNT_ERRORS = {
+    "invalid": _("Enter an amount, for example 1200.50."),
+    "max_digits": _("Enter an amount below one trillion."),
+    "max_whole_digits": _("Enter an amount below one trillion."),
+    "max_decimal_places": _("Enter at most 2 digits after the decimal point."),
+}
+PROGRESS_ERROR = _("Progress is a percentage from 0 to 100.")
+
+
+class OwnerChoiceField(IdChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Choose a project manager or team member of this project."),
+    }
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+def owner_queryset(incident: Incident):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__project_id=incident.project_id, memberships__role__in=OWNER_ROLES
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _text(label, *, required: bool = False, rows: int = 3, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=TOO_LONG | kwargs.pop("error_messages", {}),
+        **kwargs,
+    )
+
+
+class ActionItemForm(forms.Form):
+    """Add an action to the plan."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=ItemKind.choices,
+        error_messages={"invalid_choice": _("Choose remediation or prevention.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the action a short title.")},
+    )
+    description = _text(_("Description"), help_text=_("What exactly will be done, and how."))
+    owner = OwnerChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    due_at = LocalDateTimeField(label=_("Due"), help_text=in_your_time_zone())
+    client_visible = forms.BooleanField(
+        label=_("Visible to the client"),
+        required=False,
+        initial=True,
+        help_text=_("Shown on the client's status page, with its progress."),
+    )
+
+    submit_label = _("Add to the plan")
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_queryset(incident)
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            *self.layout_fields(), Div(Submit("submit", self.submit_label), css_class="mt-3")
+        )
+
+    def layout_fields(self):
+        return (
+            Row(Column("kind", css_class="col-md-6"), Column("owner", css_class="col-md-6")),
+            "title",
+            "description",
+            Row(
+                Column("due_at", css_class="col-md-6"),
+                Column("client_visible", css_class="col-md-6 pt-md-4"),
+            ),
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the action a short title."))
+        return title
+
+
+class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
+    """Change an action: everything, including its status and progress."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=ItemStatus.choices,
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("Done sets it to 100 %."),
+        error_messages={
+            "invalid": PROGRESS_ERROR,
+            "min_value": PROGRESS_ERROR,
+            "max_value": PROGRESS_ERROR,
+            "required": PROGRESS_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    )
+    dropped_reason = _text(
+        _("Why it was dropped"),
+        rows=2,
+        help_text=_("Needed when the action is dropped; the client may see it."),
+    )
+    version = VersionField()
+
+    submit_label = _("Save the action")
+
+    def __init__(self, *args, item: ActionItem, **kwargs):
+        kwargs.setdefault("initial", {}).update(
+            {
+                "kind": item.kind,
+                "title": item.title,
+                "description": item.description,
+                "owner": item.owner_id,
+                "due_at": item.due_at,
+                "client_visible": item.client_visible,
+                "status": item.status,
+                "progress": item.progress,
+                "dropped_reason": item.dropped_reason,
+                "version": item.version,
+            }
+        )
+        super().__init__(*args, incident=item.incident, **kwargs)
+
+    def layout_fields(self):
+        return (
+            *super().layout_fields(),
+            Row(Column("status", css_class="col-md-6"), Column("progress", css_class="col-md-6")),
+            "dropped_reason",
+        )
+
+
+class RemedyForm(forms.Form):
+    """Offer the client something to make up for the failure."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=RemedyKind.choices,
+        error_messages={"invalid_choice": _("Choose a kind of remedy from the list.")},
+    )
+    description = _text(
+        _("Description"),
+        required=True,
+        help_text=_("What exactly is offered, for how long, on what terms."),
+        error_messages={"required": _("Describe what is offered.")},
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        required=False,
+        min_value=0,
+        **AMOUNT,
+        help_text=_("What it is worth, if it has a price (optional)."),
+        error_messages=AMOUNT_ERRORS | {"min_value": _("Enter the value as a positive amount.")},
+    )
+    offered_at = LocalDateTimeField(label=_("Offered"), help_text=in_your_time_zone())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("offered_at", timezone.now())
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-6"), Column("offered_at", css_class="col-md-6")),
+            "description",
+            Row(Column("value", css_class="col-md-6")),
+            Div(Submit("submit", _("Record the offer")), css_class="mt-3"),
+        )
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError(_("Describe what is offered."))
+        return description
+
+
+class RemedyAnswerForm(forms.Form):
+    """What the client said to an offer."""
+
+    answer = forms.ChoiceField(
+        label=_("The client's answer"),
+        choices=RemedyAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose the client's answer.")},
+    )
+    answered_at = LocalDateTimeField(
+        label=_("Answered"),
+        required=False,
+        help_text=in_your_time_zone(_("Leave empty for now. In your time zone ({time_zone}).")),
+    )
+
+    def __init__(self, *args, remedy, **kwargs):
+        kwargs.setdefault("initial", {}).update(
+            answer=remedy.answer, answered_at=remedy.answered_at
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "answer",
+            Row(Column("answered_at", css_class="col-md-6")),
+            Div(Submit("submit", _("Record the answer")), css_class="mt-3"),
+        )

@@ -1,0 +1,79 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.incidents.models import Status
+
+from . import services
+from .models import Alternative, Decision
+
+
+class AlternativeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Alternative
+        fields = services.ALTERNATIVE_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.incident.status == Status.CLOSED:
+            raise forms.ValidationError(_("The incident is closed: its decisions are final."))
+        return cleaned
+
+
+@admin.register(Alternative)
+class AlternativeAdmin(admin.ModelAdmin):
+    """Alternatives are proposed and chosen in the app; their texts can be corrected here."""
+
+    form = AlternativeAdminForm
+    list_display = ("title", "incident", "status", "schedule_impact_days", "cost_impact")
+    list_filter = ("status", "incident__project")
+    list_select_related = ("incident",)
+    search_fields = ("title", "description", "incident__title")
+    readonly_fields = (
+        "incident",
+        "status",
+        "rejection_reason",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = Alternative.objects.select_related("incident").get(pk=obj.pk)
+        fields = {name: form.cleaned_data[name] for name in services.ALTERNATIVE_FIELDS}
+        services.alternative_update(alternative=saved, expected_version=saved.version, **fields)
+        obj.refresh_from_db()
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Decisions are history: read here, recorded (and superseded) only in the app."""
+
+    list_display = (
+        "alternative",
+        "incident",
+        "decided_at",
+        "meeting",
+        "recorded_by",
+        "superseded_at",
+    )
+    list_filter = (
+        ("superseded_at", admin.EmptyFieldListFilter),
+        "incident__project",
+    )
+    list_select_related = ("alternative", "incident", "meeting", "recorded_by")
+    search_fields = ("rationale", "alternative__title", "incident__title")
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

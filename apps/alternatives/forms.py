@@ -1,0 +1,301 @@
+"""Forms for alternatives and for the decision taken with the client.
+
+They validate and convert what the user typed; the services decide and save.
+Every choice (alternative, meeting, people) is limited to this incident and
+its project, so an id from elsewhere is reported next to its field.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from apps.actionplans.forms import AMOUNT, AMOUNT_ERRORS
+from apps.communications.forms import (
+    CHECKBOXES_TEMPLATE,
+    MAX_SUMMARY_CHARS,
+    TOO_LONG,
+    ContactChoiceField,
+    TeamMemberChoiceField,
+)
+from apps.communications.models import Meeting, MeetingStatus
+from apps.core.conflicts import HiddenErrorsMixin, VersionField
+from apps.core.fields import MAX_PK, IdChoiceField, LocalDateTimeField, in_your_time_zone
+from apps.incidents.models import Incident
+from apps.projects.models import ClientContact
+
+from .models import Alternative, AlternativeStatus, Decision
+from .selectors import agreeing_team, decidable_alternatives, decision_meetings
+
+#: A schedule impact beyond ten years either way is a typing mistake.
+MAX_IMPACT_DAYS = 3650
+IMPACT_DAYS_ERROR = _("Enter a number of days between -3650 and 3650 (ten years).")
+
+
+def _text(label, *, required: bool = False, rows: int = 3, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_SUMMARY_CHARS,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=TOO_LONG | kwargs.pop("error_messages", {}),
+        **kwargs,
+    )
+
+
+class AlternativeForm(HiddenErrorsMixin, forms.Form):
+    """Propose an alternative; with ``alternative=`` edit it (and carry its version)."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the alternative a short title.")},
+    )
+    description = _text(
+        _("Description"),
+        required=True,
+        rows=4,
+        help_text=_("What the client gets, and how the team would do it."),
+        error_messages={"required": _("Describe the alternative.")},
+    )
+    schedule_impact_days = forms.IntegerField(
+        label=_("Schedule impact (days)"),
+        required=False,
+        min_value=-MAX_IMPACT_DAYS,
+        max_value=MAX_IMPACT_DAYS,
+        help_text=_("Days later (positive) or earlier (negative) than the current plan."),
+        error_messages={
+            "invalid": IMPACT_DAYS_ERROR,
+            "min_value": IMPACT_DAYS_ERROR,
+            "max_value": IMPACT_DAYS_ERROR,
+        },
+    )
+    cost_impact = forms.DecimalField(
+        label=_("Cost impact"),
+        required=False,
+        **AMOUNT,
+        help_text=_("Extra cost (positive) or saving (negative), if known."),
+        error_messages=AMOUNT_ERRORS,
+    )
+    scope_impact = _text(_("Scope impact"), rows=2, help_text=_("Deliverables added or removed."))
+    risks = _text(_("Risks"), rows=2)
+    pros = _text(_("Pros"), rows=2)
+    cons = _text(_("Cons"), rows=2)
+
+    def __init__(self, *args, alternative: Alternative | None = None, **kwargs):
+        if alternative is not None:
+            kwargs.setdefault("initial", {}).update(
+                {
+                    name: getattr(alternative, name)
+                    for name in (
+                        "title",
+                        "description",
+                        "schedule_impact_days",
+                        "cost_impact",
+                        "scope_impact",
+                        "risks",
+                        "pros",
+                        "cons",
+                        "version",
+                    )
+                }
+            )
+        super().__init__(*args, **kwargs)
+        if alternative is None:
+            del self.fields["version"]
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            "title",
+            "description",
+            Row(
+                Column("schedule_impact_days", css_class="col-md-6"),
+                Column("cost_impact", css_class="col-md-6"),
+            ),
+            "scope_impact",
+            Row(Column("pros", css_class="col-md-6"), Column("cons", css_class="col-md-6")),
+            "risks",
+            Div(
+                Submit(
+                    "submit",
+                    _("Save the alternative") if alternative else _("Propose the alternative"),
+                ),
+                css_class="mt-3",
+            ),
+        )
+
+    version = VersionField()
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the alternative a short title."))
+        return title
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError(_("Describe the alternative."))
+        return description
+
+
+class RejectForm(forms.Form):
+    reason = _text(
+        _("Why it is not taken"),
+        required=True,
+        help_text=_("The client may read this next to the alternative."),
+        error_messages={"required": _("Say why this alternative is not taken.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "reason",
+            Div(
+                Submit("submit", _("Set the alternative aside"), css_class="btn-danger"),
+                css_class="mt-3",
+            ),
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why this alternative is not taken."))
+        return reason
+
+
+class AlternativeChoiceField(IdChoiceField):
+    widget = forms.RadioSelect
+    default_error_messages = {
+        "invalid_choice": _("Choose a proposed or set-aside alternative of this incident."),
+        "required": _("Choose the alternative agreed with the client."),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.get_status_display()})"
+
+
+class MeetingChoiceField(IdChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Choose a meeting of this incident that was not cancelled."),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {date_format(timezone.localtime(obj.starts_at), 'DATETIME_FORMAT')}"
+
+
+class DecisionForm(HiddenErrorsMixin, forms.Form):
+    """Record the alternative chosen together with the client.
+
+    ``expected_current_decision`` is the decision in force when the form was
+    opened (empty if none): the service refuses the decision if another one
+    was recorded meanwhile.
+    """
+
+    alternative = AlternativeChoiceField(
+        label=_("Alternative chosen"), queryset=Alternative.objects.none()
+    )
+    decided_at = LocalDateTimeField(label=_("Decided"), help_text=in_your_time_zone())
+    meeting = MeetingChoiceField(
+        label=_("In the meeting"),
+        required=False,
+        queryset=Meeting.objects.none(),
+        empty_label=_("— not in a meeting —"),
+    )
+    client_agreed = ContactChoiceField(
+        label=_("Agreed for the client"),
+        queryset=ClientContact.objects.none(),
+        error_messages={
+            "required": _("A decision is taken with the client: name who agreed for them.")
+        },
+    )
+    team_agreed = TeamMemberChoiceField(
+        label=_("Agreed for the team"),
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": _("Name who agreed for the team.")},
+    )
+    rationale = _text(
+        _("Why this alternative"),
+        required=True,
+        rows=4,
+        help_text=_("The reasons the client and the team chose it."),
+        error_messages={"required": _("Say why this alternative was chosen.")},
+    )
+    others_reason = _text(
+        _("Why the other alternatives were not chosen"),
+        rows=3,
+        help_text=_(
+            "The proposed alternatives not chosen are set aside with this reason; "
+            "the client may read it."
+        ),
+    )
+    expected_current_decision = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        incident: Incident,
+        current: Decision | None,
+        meeting: Meeting | None = None,
+        user=None,
+        **kwargs,
+    ):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("expected_current_decision", current.pk if current else "")
+        if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
+            initial.setdefault("meeting", meeting.pk)
+            initial.setdefault("decided_at", meeting.starts_at)
+            initial.setdefault("client_agreed", [c.pk for c in meeting.client_attendees.all()])
+            initial.setdefault("team_agreed", [u.pk for u in meeting.team_attendees.all()])
+        else:
+            initial.setdefault("decided_at", timezone.now())
+            if user is not None:
+                initial.setdefault("team_agreed", [user.pk])
+        super().__init__(*args, **kwargs)
+        alternatives = decidable_alternatives(incident)
+        self.fields["alternative"].queryset = alternatives
+        self.fields["meeting"].queryset = decision_meetings(incident)
+        self.fields["client_agreed"].queryset = incident.project.contacts.order_by("name")
+        self.fields["team_agreed"].queryset = agreeing_team(incident)
+        # The reason for the others matters only when other proposed ones remain.
+        proposed = [a for a in alternatives if a.status == AlternativeStatus.PROPOSED]
+        if not proposed or len(alternatives) < 2:
+            del self.fields["others_reason"]
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            "alternative",
+            Row(
+                Column("decided_at", css_class="col-md-6"),
+                Column("meeting", css_class="col-md-6"),
+            ),
+            Row(
+                Column(Field("client_agreed", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
+                Column(Field("team_agreed", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
+            ),
+            "rationale",
+            *(["others_reason"] if "others_reason" in self.fields else []),
+            Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
+        )
+
+    def clean_rationale(self):
+        rationale = self.cleaned_data["rationale"].strip()
+        if not rationale:
+            raise forms.ValidationError(_("Say why this alternative was chosen."))
+        return rationale
+
+    def clean_expected_current_decision(self) -> int | None:
+        value = self.cleaned_data["expected_current_decision"].strip()
+        if not value:
+            return None
+        try:
+            number = int(value) if value.isascii() and value.isdigit() else 0
+        except ValueError:
+            number = 0
+        if not 0 < number <= MAX_PK:
+            raise forms.ValidationError(_("This form is out of date or damaged: reload the page."))
+        return number
