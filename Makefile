@@ -50,7 +50,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=static \
+	  --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench --ignore=node_modules \
+	  --ignore=test-artifacts '--ignore=*.egg-info'
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-deploy: $(STAMP)

@@ -122,6 +122,8 @@ EXPECTED = {
     ],
 }
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
+#: The promise of the next update, in each reader's language.
+NEXT_UPDATE = {"en": "Next update by", "zh-hans": "下次进展更新"}
 
 
 def _assert_readable(page, language: str):
@@ -189,7 +191,7 @@ def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypat
                 page = context.new_page()
                 assert page.goto(url).status == 200
                 _assert_readable(page, language)
-                assert page.get_by_text("Next update by").first.is_visible()
+                assert page.get_by_text(NEXT_UPDATE[language]).first.is_visible()
                 page.screenshot(path=ARTIFACTS / f"{language}-phone-nojs.png", full_page=True)
                 context.close()
 
