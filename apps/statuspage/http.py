@@ -27,17 +27,21 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _miss_key(request) -> str:
+def miss_key(request) -> str:
     digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     return f"statuspage:misses:{digest}"
 
 
+def is_over_limit(misses: int | None) -> bool:
+    return (misses or 0) >= MISS_LIMIT
+
+
 def too_many_misses(request) -> bool:
-    return (cache.get(_miss_key(request)) or 0) >= MISS_LIMIT
+    return is_over_limit(cache.get(miss_key(request)))
 
 
 def record_miss(request) -> None:
-    key = _miss_key(request)
+    key = miss_key(request)
     cache.add(key, 0, timeout=MISS_WINDOW_SECONDS)
     try:
         cache.incr(key)

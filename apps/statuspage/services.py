@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact, Project
 
+from . import counters
 from .models import ShareLink, hash_token
 
 #: 24 bytes = 192 random bits, well above the 128 the product asks for.
@@ -71,32 +72,37 @@ def link_revoke(*, link: ShareLink, now: datetime | None = None) -> ShareLink:
     return link
 
 
-def _views_key(link_id: int) -> str:
+def views_key(link_id: int) -> str:
+    """The cache counter of a link's views not yet written to its row."""
     return f"statuspage:views:{link_id}"
 
 
-def link_record_view(*, link: ShareLink, now: datetime | None = None) -> None:
-    """Count a view without a database write on every request.
+def link_record_view(
+    *, link_id: int, last_viewed_at: datetime | None, now: datetime | None = None
+) -> None:
+    """Count a view without a database write on every request."""
+    counters.bump(views_key(link_id))
+    link_flush_views(link_id=link_id, last_viewed_at=last_viewed_at, now=now)
 
-    Views accumulate in the shared cache; at most once per few minutes per
-    link, the count and the time of the last view are written to the row
-    with a conditional update (so concurrent requests write once).
+
+def link_flush_views(
+    *, link_id: int, last_viewed_at: datetime | None, now: datetime | None = None
+) -> None:
+    """Write the views counted in the cache to the row, at most once per few minutes.
+
+    ``last_viewed_at`` is the row's value as the request read it. The write
+    is a conditional update on it, so of concurrent requests one writes.
     """
     now = now or timezone.now()
-    key = _views_key(link.pk)
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this view anew
-        cache.set(key, 1, timeout=None)
-    if link.last_viewed_at is not None and now - link.last_viewed_at < VIEW_FLUSH_INTERVAL:
+    if last_viewed_at is not None and now - last_viewed_at < VIEW_FLUSH_INTERVAL:
         return
-    claimed = ShareLink.objects.filter(pk=link.pk, last_viewed_at=link.last_viewed_at).update(
+    claimed = ShareLink.objects.filter(pk=link_id, last_viewed_at=last_viewed_at).update(
         last_viewed_at=now
     )
     if not claimed:
         return
+    key = views_key(link_id)
     taken = cache.get(key) or 1
     with contextlib.suppress(ValueError):  # evicted meanwhile: nothing to take back
         cache.decr(key, taken)
-    ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + taken)
+    ShareLink.objects.filter(pk=link_id).update(view_count=F("view_count") + taken)

@@ -1,7 +1,8 @@
 """The client's read-only status page, its feeds, and the PM's link management.
 
-The client-facing views reach data only through ``selectors.active_link``
-and the read-only selectors; they never write except to count a view.
+The client-facing views reach data only through ``selectors.link_stamp``,
+``selectors.active_link`` and the read-only selectors; they never write except
+to count a view.
 """
 
 import hashlib
@@ -10,7 +11,6 @@ import zoneinfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,23 +27,24 @@ from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_rw_incident_for_user
 
-from . import services
+from . import counters, pagecache, services
 from .forms import ShareLinkForm
-from .http import private_page, record_miss, too_many_misses
+from .http import is_over_limit, miss_key, private_page, record_miss, too_many_misses
 from .selectors import (
+    LinkStamp,
     active_link,
     feed_meetings,
     feed_updates,
     incident_pages,
     incident_share_links,
     link_incidents,
+    link_stamp,
 )
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 #: Cached pages are also keyed on a five-minute bucket, so time-dependent
 #: parts (an update becoming late, a meeting passing) are never older than that.
 TIME_BUCKET_SECONDS = 300
-PAGE_CACHE_SECONDS = 3600
 
 
 def _not_found(request):
@@ -67,69 +68,96 @@ def _resolve(request, token):
     return link, None
 
 
-def _reader_language(request, link) -> str:
+def _reader_language(request, contact_language: str | None) -> str:
     asked = request.GET.get("lang", "")
     if asked in LANGUAGE_CODES:
         return asked
-    if link.contact is not None:
-        return link.contact.language
-    return translation.get_language_from_request(request, check_path=False)
+    if contact_language in LANGUAGE_CODES:
+        return contact_language
+    # LocaleMiddleware has already read Accept-Language (and the cookie).
+    found = getattr(request, "LANGUAGE_CODE", None)
+    return found or translation.get_language_from_request(request, check_path=False)
 
 
-def _reader_time_zone(link) -> str:
-    if link.contact is not None:
+def _reader_time_zone(contact_time_zone: str | None) -> str:
+    if contact_time_zone:
         try:
-            zoneinfo.ZoneInfo(link.contact.time_zone)
-            return link.contact.time_zone
+            zoneinfo.ZoneInfo(contact_time_zone)
+            return contact_time_zone
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             pass
     return settings.TIME_ZONE
 
 
-def _fingerprint(link, incidents, language, tz, now) -> str:
+def _fingerprint(stamp: LinkStamp, language: str, tz: str, now) -> str:
     """Everything the rendered page depends on; its hash is the ETag and cache key."""
-    parts = [str(link.pk), language, tz, str(int(now.timestamp()) // TIME_BUCKET_SECONDS)]
-    for incident in incidents:
-        late = incident.next_update_due_at is not None and incident.next_update_due_at <= now
-        parts.append(f"{incident.pk}:{incident.updated_at.isoformat()}:{int(late)}")
+    parts = [str(stamp.link_id), language, tz, str(int(now.timestamp()) // TIME_BUCKET_SECONDS)]
+    for pk, updated_at, next_update_due_at in stamp.incidents:
+        late = next_update_due_at is not None and next_update_due_at <= now
+        parts.append(f"{pk}:{updated_at.timestamp()}:{int(late)}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _render_page(token: str, language: str, tz: str, now) -> bytes | None:
+    """The page's HTML, from the database; ``None`` if the link went away meanwhile."""
+    link = active_link(token, now)
+    if link is None:
+        return None
+    incidents = link_incidents(link)
+    with translation.override(language), timezone.override(tz):
+        html = render_to_string(
+            "statuspage/page.html",
+            {
+                "link": link,
+                "project": link.project if link.project_id else incidents[0].project,
+                "pages": incident_pages(incidents, now=now),
+                "is_project_link": link.project_id is not None,
+                "now": now,
+                "reader_language": language,
+                "reader_time_zone": tz,
+                "languages": settings.LANGUAGES,
+            },
+            request=None,
+        )
+    return html.encode()
 
 
 @require_GET
 @private_page
 def status_page(request, token):
-    link, refusal = _resolve(request, token)
-    if refusal:
-        return refusal
+    """The client's page: two small queries and one cache round trip when warm.
+
+    Steps: read the link's stamp (``link_stamp``); derive the ETag from it;
+    read the address's misses while counting the view (one cache round
+    trip); refuse an address with too many misses, even with a good token;
+    write the counted views to the row if a few minutes have passed; answer
+    304 if the reader has this version; else serve the page stored under the
+    ETag (this process's memory, then the shared cache), rendering it only
+    if neither has it. Anything the page shows moves an incident's
+    ``updated_at``, hence the ETag, hence the key: nothing needs purging.
+    """
     now = timezone.now()
-    incidents = link_incidents(link)
-    language = _reader_language(request, link)
-    tz = _reader_time_zone(link)
-    etag = quote_etag(_fingerprint(link, incidents, language, tz, now))
-    services.link_record_view(link=link, now=now)
+    stamp = link_stamp(token, now)
+    if stamp is None:
+        return _too_many(request) if too_many_misses(request) else _not_found(request)
+    language = _reader_language(request, stamp.contact_language)
+    tz = _reader_time_zone(stamp.contact_time_zone)
+    etag = quote_etag(_fingerprint(stamp, language, tz, now))
+    # One cache round trip: the address's misses, and one more view of the link.
+    misses = counters.read_and_bump(miss_key(request), services.views_key(stamp.link_id))
+    if is_over_limit(misses):
+        return _too_many(request)
+    services.link_flush_views(link_id=stamp.link_id, last_viewed_at=stamp.last_viewed_at, now=now)
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
         conditional["ETag"] = etag
         return conditional
-    key = f"statuspage:html:{etag.strip(chr(34))}"
-    html = cache.get(key)
+    html = pagecache.get(etag.strip('"'))
     if html is None:
-        with translation.override(language), timezone.override(tz):
-            html = render_to_string(
-                "statuspage/page.html",
-                {
-                    "link": link,
-                    "project": link.project if link.project_id else incidents[0].project,
-                    "pages": incident_pages(incidents, now=now),
-                    "is_project_link": link.project_id is not None,
-                    "now": now,
-                    "reader_language": language,
-                    "reader_time_zone": tz,
-                    "languages": settings.LANGUAGES,
-                },
-                request=None,
-            )
-        cache.set(key, html, PAGE_CACHE_SECONDS)
+        html = _render_page(token, language, tz, now)
+        if html is None:
+            return _not_found(request)
+        pagecache.put(etag.strip('"'), html)
     response = HttpResponse(html)
     response["ETag"] = etag
     response["Content-Language"] = language
@@ -142,7 +170,7 @@ def atom_feed(request, token):
     link, refusal = _resolve(request, token)
     if refusal:
         return refusal
-    language = _reader_language(request, link)
+    language = _reader_language(request, link.contact.language if link.contact else None)
     page_url = request.build_absolute_uri(reverse("status_page", args=[token]))
     with translation.override(language):
         feed = Atom1Feed(

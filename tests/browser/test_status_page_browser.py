@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.communications import services as communications
 from apps.communications.models import Channel
+from apps.statuspage import pagecache
 from tests.celery_capture import capture_enqueued
 from tests.factories import ClientContactFactory, informed_incident, member
 from tests.statuspage.support import make_link, page_url, publish
@@ -148,6 +149,7 @@ def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypat
     _require_chromium()
     capture_enqueued(monkeypatch)  # publishing e-mails the contacts: no broker needed
     cache.clear()
+    pagecache.clear_local()
     urls = {lang: live_server.url + path for lang, path in _scenario(timezone.now()).items()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.communications import services as communications
 from apps.communications.models import Channel
 from apps.incidents import services as incidents
+from apps.statuspage import pagecache
 from apps.statuspage.http import MISS_LIMIT
 from apps.statuspage.models import ShareLink
 from tests.factories import ClientContactFactory, informed_incident
@@ -165,9 +167,8 @@ def test_the_language_is_part_of_the_etag(client, incident):
 
 
 def _cold_page_queries(client, token) -> int:
-    from django.core.cache import cache
-
     cache.clear()
+    pagecache.clear_local()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(page_url(token)).status_code == 200
     return len(queries.captured_queries)
@@ -202,7 +203,20 @@ def test_the_page_costs_the_same_queries_with_1_or_100_updates(client, project, 
 
     assert html.count('class="timeline-item"') == 200
     assert one == hundred
-    assert hundred <= 8
+    assert hundred <= 11
+
+
+def test_a_warm_page_and_a_revalidation_cost_two_small_queries(client, token):
+    etag = client.get(page_url(token))["ETag"]  # renders, counts the first view
+
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(page_url(token)).status_code == 200
+    with CaptureQueriesContext(connection) as revalidated:
+        assert client.get(page_url(token), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # The link, the incidents' change stamps (no reader here): nothing else.
+    assert len(warm.captured_queries) == 2
+    assert len(revalidated.captured_queries) == 2
 
 
 def _link_writes(queries) -> list[str]:
