@@ -1,0 +1,136 @@
+"""The admin for the plan, remedies, alternatives and decisions: lists, search, filters.
+
+Corrections go through the services (versions, notes, rules); decisions are read-only.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from apps.actionplans import services as plans
+from apps.actionplans.models import ActionItem, Remedy
+from apps.alternatives.models import Alternative, Decision
+from apps.communications.models import LogEntry
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def objects(informed, propose, decide, pm, now):
+    item = plans.action_item_create(
+        incident=informed,
+        created_by=pm,
+        kind="remediation",
+        title="Partition the engine",
+        owner=pm,
+        due_at=now + timedelta(days=2),
+    )
+    remedy = plans.remedy_offer(
+        incident=informed, offered_by=pm, kind="discount", description="Ten percent off."
+    )
+    alternative = propose(informed, title="Extend thirty days")
+    decision = decide(informed, alternative, rationale="Scope over date.")
+    project = informed.project.pk
+    return {
+        ActionItem: (
+            item,
+            "Partition",
+            f"status__exact=planned&incident__project__id__exact={project}",
+        ),
+        Remedy: (remedy, "Ten percent", "answer__exact=pending&kind__exact=discount"),
+        Alternative: (alternative, "thirty", "status__exact=chosen"),
+        Decision: (decision, "Scope", "superseded_at__isempty=1"),
+    }
+
+
+def _admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+MODELS = [ActionItem, Remedy, Alternative, Decision]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_with_search_and_filter_finds_the_object(objects, superuser, login, model):
+    obj, term, filters = objects[model]
+
+    response = login(superuser).get(f"{_admin_url(model, 'changelist')}?q={term}&{filters}")
+
+    assert response.status_code == 200
+    assert _admin_url(model, "change", obj.pk) in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_change_page_opens_and_nothing_is_added_in_the_admin(objects, superuser, login, model):
+    obj = objects[model][0]
+    client = login(superuser)
+
+    assert client.get(_admin_url(model, "change", obj.pk)).status_code == 200
+    assert client.get(_admin_url(model, "add")).status_code == 403
+
+
+def test_decisions_are_read_only(objects, superuser, login):
+    decision = objects[Decision][0]
+    client = login(superuser)
+
+    page = client.get(_admin_url(Decision, "change", decision.pk)).content.decode()
+    response = client.post(
+        _admin_url(Decision, "change", decision.pk), {"rationale": "Rewritten history."}
+    )
+
+    assert 'name="rationale"' not in page
+    assert response.status_code == 403
+    assert client.post(_admin_url(Decision, "delete", decision.pk)).status_code == 403
+    decision.refresh_from_db()
+    assert decision.rationale == "Scope over date."
+
+
+def _item_post(item, **changes):
+    data = {
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "owner": item.owner_id,
+        "due_at_0": "2025-03-12",
+        "due_at_1": "09:00:00",
+        "status": item.status,
+        "dropped_reason": item.dropped_reason,
+        "progress": item.progress,
+        "client_visible": "on",
+    }
+    return data | changes
+
+
+def test_an_action_corrected_in_the_admin_goes_through_the_service(objects, superuser, login):
+    item = objects[ActionItem][0]
+
+    response = login(superuser).post(
+        _admin_url(ActionItem, "change", item.pk), _item_post(item, status="done")
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.progress, item.version) == ("done", 100, 2)
+    assert LogEntry.objects.filter(summary__contains="Planned → Done").exists()
+
+
+def test_a_bad_owner_in_the_admin_is_a_form_error(objects, superuser, stranger, login):
+    item = objects[ActionItem][0]
+
+    response = login(superuser).post(
+        _admin_url(ActionItem, "change", item.pk), _item_post(item, owner=stranger.pk)
+    )
+
+    assert response.status_code == 200
+    assert "The owner must be a project manager or team member of this project." in (
+        response.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.owner_id != stranger.pk

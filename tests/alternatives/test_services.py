@@ -1,0 +1,489 @@
+"""Alternatives and decisions: the rules, the history, and one chosen alternative at a time."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from apps.alternatives import services
+from apps.alternatives.models import Alternative, AlternativeStatus, Decision
+from apps.communications.models import Channel, LogEntry, MeetingStatus
+from apps.core.concurrency import EditConflict
+from apps.incidents.models import Incident, Status
+from apps.incidents.services import incident_change_status
+from apps.projects.models import Role
+from tests.factories import (
+    ClientContactFactory,
+    IncidentFactory,
+    MeetingFactory,
+    ProjectFactory,
+    informed_incident,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+
+
+def _statuses(incident):
+    return dict(Alternative.objects.filter(incident=incident).values_list("title", "status"))
+
+
+# --- alternatives -------------------------------------------------------------------------
+
+
+def test_an_alternative_is_proposed_with_its_trade_offs(informed, pm, now):
+    alternative = services.alternative_propose(
+        incident=informed,
+        created_by=pm,
+        title="  Extend 30 days ",
+        description=" Partition the engine. ",
+        schedule_impact_days=30,
+        cost_impact=180_000,
+        pros="Full scope.",
+        now=now,
+    )
+
+    assert (alternative.title, alternative.description) == (
+        "Extend 30 days",
+        "Partition the engine.",
+    )
+    assert alternative.status == AlternativeStatus.PROPOSED
+    assert alternative.version == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("title", {"title": "  "}),
+        ("description", {"description": ""}),
+        ("description", {"description": " \n "}),
+    ],
+)
+def test_an_alternative_needs_a_title_and_a_description(informed, propose, field, kwargs):
+    with pytest.raises(ValidationError) as exc:
+        propose(informed, **kwargs)
+
+    assert field in exc.value.message_dict
+    assert not Alternative.objects.exists()
+
+
+def test_an_edit_from_an_old_version_is_a_conflict(informed, propose):
+    alternative = propose(informed)
+    services.alternative_update(
+        alternative=Alternative.objects.get(pk=alternative.pk), expected_version=1, risks="Some."
+    )
+
+    with pytest.raises(EditConflict) as exc:
+        services.alternative_update(alternative=alternative, expected_version=1, risks="Mine.")
+
+    assert exc.value.current.risks == "Some."
+    alternative.refresh_from_db()
+    assert (alternative.risks, alternative.version) == ("Some.", 2)
+
+
+def test_editing_status_through_the_edit_service_is_a_programming_error(informed, propose):
+    alternative = propose(informed)
+
+    with pytest.raises(TypeError):
+        services.alternative_update(alternative=alternative, expected_version=1, status="chosen")
+
+
+def test_a_proposed_alternative_is_set_aside_with_a_reason(informed, propose):
+    alternative = propose(informed)
+
+    alternative = services.alternative_reject(alternative=alternative, reason=" Too risky. ")
+
+    assert (alternative.status, alternative.rejection_reason) == ("rejected", "Too risky.")
+    assert alternative.version == 2
+
+
+def test_setting_aside_needs_a_reason(informed, propose):
+    alternative = propose(informed)
+
+    with pytest.raises(ValidationError) as exc:
+        services.alternative_reject(alternative=alternative, reason="   ")
+
+    assert "reason" in exc.value.message_dict
+    alternative.refresh_from_db()
+    assert alternative.status == AlternativeStatus.PROPOSED
+
+
+def test_only_a_proposed_alternative_can_be_set_aside(informed, propose, decide):
+    chosen, other = propose(informed), propose(informed)
+    decide(informed, chosen)
+    other.refresh_from_db()
+
+    for alternative in (chosen, other):  # chosen, and already rejected
+        with pytest.raises(ValidationError) as exc:
+            services.alternative_reject(alternative=alternative, reason="Changed our minds.")
+        assert exc.value.code == "not_proposed"
+    chosen.refresh_from_db()
+    assert chosen.status == AlternativeStatus.CHOSEN
+
+
+def test_the_database_refuses_a_rejected_alternative_without_reason(informed, propose):
+    alternative = propose(informed)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alternative.objects.filter(pk=alternative.pk).update(status="rejected")
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+
+def test_a_decision_chooses_one_and_sets_the_other_proposals_aside(
+    informed, propose, decide, pm, contact, held_meeting, now
+):
+    extend, launch, staff = propose(informed), propose(informed), propose(informed)
+
+    decision = decide(
+        informed,
+        extend,
+        meeting=held_meeting,
+        decided_at=held_meeting.starts_at,
+        others_reason="Reduced scope or a staffing bet were not acceptable.",
+    )
+
+    assert decision.alternative == extend
+    assert decision.meeting == held_meeting
+    assert decision.decided_at == held_meeting.starts_at
+    assert list(decision.client_agreed.all()) == [contact]
+    assert list(decision.team_agreed.all()) == [pm]
+    assert decision.supersedes is None and decision.is_current
+    assert _statuses(informed) == {
+        extend.title: "chosen",
+        launch.title: "rejected",
+        staff.title: "rejected",
+    }
+    assert set(
+        Alternative.objects.filter(status="rejected").values_list("rejection_reason", flat=True)
+    ) == {"Reduced scope or a staffing bet were not acceptable."}
+
+
+def test_the_incident_moves_to_plan_agreed(informed, propose, decide):
+    decide(informed, propose(informed))
+
+    informed.refresh_from_db()
+    assert informed.status == Status.PLAN_AGREED
+
+
+def test_a_decision_while_recovering_brings_the_incident_back_to_plan_agreed(
+    informed, propose, decide
+):
+    first = propose(informed)
+    decide(informed, first)
+    incident_change_status(incident=informed, status=Status.RECOVERING)
+
+    decide(informed, propose(informed))
+
+    informed.refresh_from_db()
+    assert informed.status == Status.PLAN_AGREED
+
+
+@pytest.mark.parametrize("status", [Status.RESOLVED, Status.DECLARED])
+def test_the_incident_stays_put_when_plan_agreed_is_no_valid_step(
+    project, pm, now, propose, decide, status
+):
+    if status == Status.DECLARED:
+        incident = IncidentFactory(project=project, declared_by=pm, now=now - HOUR)
+    else:
+        incident = incident_change_status(
+            incident=informed_incident(project=project, declared_by=pm, now=now - 2 * HOUR),
+            status=Status.RESOLVED,
+        )
+
+    decide(incident, propose(incident))
+
+    incident.refresh_from_db()
+    assert incident.status == status
+
+
+def test_the_decision_is_noted_on_the_timeline(informed, propose, decide):
+    decide(informed, propose(informed, title="Extend 30 days"), rationale="Full scope kept.")
+
+    [note] = LogEntry.objects.filter(incident=informed, channel=Channel.NOTE)
+    assert note.summary == "Decision: “Extend 30 days” chosen with the client. Full scope kept."
+    assert note.client_visible is False
+
+
+def test_a_decision_needs_the_clients_agreement(informed, propose, decide):
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), client_agreed=[])
+
+    assert "client_agreed" in exc.value.message_dict
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_needs_the_teams_agreement(informed, propose, decide):
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), team_agreed=[])
+
+    assert "team_agreed" in exc.value.message_dict
+
+
+def test_only_contacts_of_the_project_agree_for_the_client(informed, propose, decide, contact):
+    elsewhere = ClientContactFactory(project=ProjectFactory())
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), client_agreed=[contact, elsewhere])
+
+    assert "client_agreed" in exc.value.message_dict
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["stranger", "member_elsewhere"])
+def test_only_members_of_the_project_agree_for_the_team(informed, propose, decide, stranger, who):
+    outsider = stranger if who == "stranger" else member(ProjectFactory(), Role.PM)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), team_agreed=[outsider])
+
+    assert "team_agreed" in exc.value.message_dict
+    assert not Decision.objects.exists()
+
+
+def test_the_pmo_lead_can_agree_for_the_team(informed, propose, decide):
+    decision = decide(informed, propose(informed), team_agreed=[informed.project.pmo_lead])
+
+    assert list(decision.team_agreed.all()) == [informed.project.pmo_lead]
+
+
+def test_a_decision_needs_a_rationale(informed, propose, decide):
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), rationale="  ")
+
+    assert "rationale" in exc.value.message_dict
+
+
+def test_a_decision_cannot_be_dated_in_the_future(informed, propose, decide, now):
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), decided_at=now + HOUR)
+
+    assert "decided_at" in exc.value.message_dict
+
+
+def test_the_meeting_must_be_one_of_this_incident(informed, propose, decide, pm, now):
+    other = IncidentFactory(project=informed.project, declared_by=pm, now=now)
+    stray = MeetingFactory(incident=other, starts_at=now - HOUR)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), meeting=stray)
+
+    assert "meeting" in exc.value.message_dict
+
+
+def test_a_cancelled_meeting_took_no_decision(informed, propose, decide, held_meeting):
+    held_meeting.status = MeetingStatus.CANCELLED
+    held_meeting.save()
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(informed), meeting=held_meeting)
+
+    assert "meeting" in exc.value.message_dict
+
+
+def test_an_alternative_of_another_incident_cannot_be_chosen(informed, propose, decide, pm, now):
+    other = informed_incident(project=informed.project, declared_by=pm, now=now - 2 * HOUR)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, propose(other))
+
+    assert "alternative" in exc.value.message_dict
+
+
+def test_the_chosen_alternative_cannot_be_chosen_again(informed, propose, decide):
+    chosen = propose(informed)
+    decide(informed, chosen)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, chosen)
+
+    assert "alternative" in exc.value.message_dict
+    assert Decision.objects.count() == 1
+
+
+def test_the_others_need_a_reason_when_other_proposals_remain(informed, propose, decide):
+    chosen, _other = propose(informed), propose(informed)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, chosen, others_reason="  ")
+
+    assert "others_reason" in exc.value.message_dict
+    assert _statuses(informed) == {chosen.title: "proposed", _other.title: "proposed"}
+
+
+def test_no_reason_for_the_others_when_none_remains(informed, propose, decide):
+    decision = decide(informed, propose(informed), others_reason="")
+
+    assert decision.alternative.status == AlternativeStatus.CHOSEN
+
+
+def test_a_closed_incidents_decisions_are_final(informed, propose, decide):
+    alternative = propose(informed)
+    for status in (Status.RESOLVED, Status.CLOSED):
+        informed = incident_change_status(incident=informed, status=status)
+    alternative.refresh_from_db()
+
+    for attempt in (
+        lambda: propose(informed),
+        lambda: services.alternative_update(alternative=alternative, expected_version=1, risks="x"),
+        lambda: services.alternative_reject(alternative=alternative, reason="x"),
+        lambda: decide(informed, alternative),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            attempt()
+        assert exc.value.code == "closed"
+    assert not Decision.objects.exists()
+
+
+# --- a new decision supersedes the old one ---------------------------------------------------
+
+
+def test_a_new_decision_supersedes_the_old_one_and_keeps_the_history(
+    informed, propose, decide, now
+):
+    extend, launch = propose(informed), propose(informed)
+    first = decide(informed, extend, decided_at=now - HOUR)
+
+    second = decide(
+        informed,
+        launch,
+        expected_current_decision_id=first.pk,
+        rationale="The client needs the date after all.",
+    )
+
+    first.refresh_from_db()
+    extend.refresh_from_db()
+    assert first.superseded_at == now
+    assert not first.is_current
+    assert second.supersedes == first
+    assert second.is_current
+    assert services.current_decision(informed) == second
+    assert extend.status == AlternativeStatus.REJECTED
+    assert "The client needs the date after all." in extend.rejection_reason
+    assert Alternative.objects.get(status="chosen") == launch
+    assert Decision.objects.count() == 2
+
+
+def test_a_set_aside_alternative_can_be_chosen_later(informed, propose, decide):
+    extend, launch = propose(informed), propose(informed)
+    first = decide(informed, extend)
+    launch.refresh_from_db()
+    assert launch.status == AlternativeStatus.REJECTED
+
+    decide(informed, launch, expected_current_decision_id=first.pk)
+
+    launch.refresh_from_db()
+    assert (launch.status, launch.rejection_reason) == (AlternativeStatus.CHOSEN, "")
+
+
+# --- one chosen alternative, enforced by the database ------------------------------------------
+
+
+def test_the_database_allows_one_chosen_alternative_per_incident(informed, propose, decide):
+    chosen, other = propose(informed), propose(informed)
+    decide(informed, chosen, others_reason="Not this time.")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alternative.objects.filter(pk=other.pk).update(status="chosen", rejection_reason="")
+
+    assert list(Alternative.objects.filter(status="chosen")) == [chosen]
+
+
+def test_the_database_allows_one_current_decision_per_incident(informed, propose, decide, pm, now):
+    first = decide(informed, propose(informed))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Decision.objects.create(
+            incident=informed,
+            alternative=first.alternative,
+            decided_at=now,
+            rationale="A second current decision.",
+            recorded_by=pm,
+            recorded_at=now,
+        )
+
+
+def test_another_incident_may_have_its_own_chosen_alternative(informed, propose, decide, pm, now):
+    other = informed_incident(project=informed.project, declared_by=pm, now=now - 2 * HOUR)
+    decide(informed, propose(informed))
+
+    decide(other, propose(other))
+
+    assert Alternative.objects.filter(status="chosen").count() == 2
+
+
+# --- two people deciding at once -------------------------------------------------------------
+
+
+def test_a_decision_from_a_stale_page_is_refused(informed, propose, decide):
+    """Two people opened the form before any decision; the second to submit is refused."""
+    extend, launch = propose(informed), propose(informed)
+    decide(informed, extend, expected_current_decision_id=None)
+
+    with pytest.raises(ValidationError) as exc:
+        decide(informed, launch, expected_current_decision_id=None)
+
+    assert exc.value.code == "decision_conflict"
+    assert extend.title in exc.value.messages[0]
+    assert list(Alternative.objects.filter(status="chosen")) == [extend]
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs row locks and concurrent connections: SQLite serialises every writer.",
+)
+def test_two_concurrent_decisions_one_wins_the_other_is_told(
+    transactional_db, project, pm, contact, now
+):
+    incident = informed_incident(project=project, declared_by=pm, now=now - 2 * HOUR)
+    alternatives = [
+        services.alternative_propose(
+            incident=incident, created_by=pm, title=title, description="A way.", now=now - HOUR
+        )
+        for title in ("Extend 30 days", "Launch on time")
+    ]
+    barrier = threading.Barrier(len(alternatives))
+    outcomes: dict[str, object] = {}
+
+    def attempt(alternative):
+        try:
+            barrier.wait(timeout=10)
+            services.decision_record(
+                incident=Incident.objects.get(pk=incident.pk),
+                alternative=alternative,
+                recorded_by=pm,
+                rationale=f"We choose {alternative.title}.",
+                client_agreed=[contact],
+                team_agreed=[pm],
+                expected_current_decision_id=None,
+                others_reason="The other one was not acceptable.",
+            )
+            outcomes[alternative.title] = "decided"
+        except ValidationError as exc:
+            outcomes[alternative.title] = exc
+        except Exception as exc:  # anything else is a failure of the test, reported below
+            outcomes[alternative.title] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(a,)) for a in alternatives]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(map(str, outcomes.values())).count("decided") == 1, outcomes
+    [refused] = [o for o in outcomes.values() if o != "decided"]
+    assert isinstance(refused, ValidationError), refused
+    assert refused.code == "decision_conflict"
+    [winner] = [title for title, o in outcomes.items() if o == "decided"]
+    assert list(Alternative.objects.filter(status="chosen").values_list("title", flat=True)) == [
+        winner
+    ]
+    assert Decision.objects.filter(incident=incident).count() == 1
