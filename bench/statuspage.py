@@ -401,7 +401,8 @@ def markdown(result: dict) -> str:
         f"Database queries on the warm path: {result['warm_queries']}, one small index "
         "lookup each (the link by its hash, its reader, the incidents' change stamps); one "
         "cache round trip (the address's misses and the view count); the page itself comes "
-        "from the worker's memory.",
+        "from the worker's memory. Why, and what would go further: "
+        "`docs/decisions/0005-status-page-warm-path.md`.",
         "",
         "The same warm page on a second server with the project's default "
         "`CONN_MAX_AGE=0`, where every request opens a PostgreSQL connection:",
