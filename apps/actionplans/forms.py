@@ -190,6 +190,7 @@ class RemedyForm(forms.Form):
         **AMOUNT,
         help_text=_("What it is worth, if it has a price (optional)."),
         error_messages=AMOUNT_ERRORS | {"min_value": _("Enter the value as a positive amount.")},
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
     )
     offered_at = LocalDateTimeField(label=_("Offered"), help_text=in_your_time_zone())
 

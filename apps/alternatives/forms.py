@@ -79,6 +79,7 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
         **AMOUNT,
         help_text=_("Extra cost (positive) or saving (negative), if known."),
         error_messages=AMOUNT_ERRORS,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     scope_impact = _text(_("Scope impact"), rows=2, help_text=_("Deliverables added or removed."))
     risks = _text(_("Risks"), rows=2)
