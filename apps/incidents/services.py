@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,8 @@ from .models import (
     Severity,
     Status,
 )
+
+ONE_TICK = timedelta(microseconds=1)
 
 #: Fields that describe the incident to the client (and the internal notes).
 DISCLOSURE_FIELDS = (
@@ -49,7 +53,10 @@ def incident_public_changed(*, incident_id: int) -> None:
     moving it on is all the invalidation it needs. Saving an incident moves it
     by itself; changes to related rows (updates, meetings, plans) call this.
     """
-    Incident.objects.filter(pk=incident_id).update(updated_at=timezone.now())
+    # Strictly later than before, even when two changes share a clock tick.
+    Incident.objects.filter(pk=incident_id).update(
+        updated_at=Greatest(Value(timezone.now()), F("updated_at") + ONE_TICK)
+    )
 
 
 def default_cadence(severity: str) -> timedelta:

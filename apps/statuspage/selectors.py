@@ -192,6 +192,32 @@ class IncidentPage:
     entries: list[LogEntry] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     promises: Promises = field(default_factory=Promises)
+    action_items: list = field(default_factory=list)
+    alternatives: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    remedies: list = field(default_factory=list)
+
+    @property
+    def plan_progress(self) -> int | None:
+        """The average progress of the actions not dropped, in percent."""
+        live = [item.progress for item in self.action_items if item.status != "dropped"]
+        return round(sum(live) / len(live)) if live else None
+
+    @property
+    def remediation_items(self) -> list:
+        return [item for item in self.action_items if item.kind == "remediation"]
+
+    @property
+    def prevention_items(self) -> list:
+        return [item for item in self.action_items if item.kind == "prevention"]
+
+    @property
+    def decision(self):
+        return next((d for d in self.decisions if d.superseded_at is None), None)
+
+    @property
+    def earlier_decisions(self) -> list:
+        return [d for d in self.decisions if d.superseded_at is not None]
 
     @property
     def disclosed(self) -> bool:
@@ -245,7 +271,48 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
     for meeting in meetings:
         if meeting.ends_at >= now:
             pages[meeting.incident_id].meetings.append(meeting)
+    _add_plans(pages, ids)
     return [pages[pk] for pk in ids]
+
+
+def _add_plans(pages: dict, ids: list[int]) -> None:
+    """The plan, the alternatives, the decisions and the remedies: four queries, plus one
+    for who agreed. Only client-visible actions; no owner names, no internal fields."""
+    from apps.actionplans.models import ActionItem, Remedy
+    from apps.alternatives.models import Alternative, Decision
+    from apps.projects.models import ClientContact
+
+    items = (
+        ActionItem.objects.filter(incident_id__in=ids, client_visible=True)
+        .only(
+            "id",
+            "incident_id",
+            "kind",
+            "title",
+            "description",
+            "due_at",
+            "status",
+            "dropped_reason",
+            "progress",
+        )
+        .order_by("due_at", "pk")
+    )
+    for item in items:
+        pages[item.incident_id].action_items.append(item)
+    for alternative in Alternative.objects.filter(incident_id__in=ids).order_by("created_at", "pk"):
+        pages[alternative.incident_id].alternatives.append(alternative)
+    decisions = (
+        Decision.objects.filter(incident_id__in=ids)
+        .select_related("alternative", "meeting")
+        .prefetch_related(
+            Prefetch("client_agreed", queryset=ClientContact.objects.only("id", "name"))
+        )
+        .order_by("-decided_at", "-pk")
+    )
+    for decision in decisions:
+        pages[decision.incident_id].decisions.append(decision)
+    for remedy in Remedy.objects.filter(incident_id__in=ids).order_by("offered_at", "pk"):
+        pages[remedy.incident_id].remedies.append(remedy)
 
 
 def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:

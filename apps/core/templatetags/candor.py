@@ -70,3 +70,11 @@ def markdown_filter(text: str):
     from apps.core.markdown import render_markdown
 
     return render_markdown(text)
+
+
+@register.filter(name="abs")
+def absolute(value):
+    try:
+        return abs(value)
+    except TypeError:
+        return value
