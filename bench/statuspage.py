@@ -398,11 +398,11 @@ def markdown(result: dict) -> str:
         f"Target warm page ≥ {TARGET_RATIO} × the trivial view's throughput: "
         f"**{'met' if result['met'] else 'NOT met'}** (ratio {result['ratio']:.2f}).",
         "",
-        f"Database queries on the warm path: {result['warm_queries']}, one small index "
-        "lookup each (the link by its hash, its reader, the incidents' change stamps); one "
-        "cache round trip (the address's misses and the view count); the page itself comes "
-        "from the worker's memory. Why, and what would go further: "
-        "`docs/decisions/0005-status-page-warm-path.md`.",
+        f"Database queries on a warm request: {result['warm_queries']} within a worker's "
+        "one-second lease (`STATUSPAGE_LEASE_SECONDS`), then one renewal: the link's stamp "
+        "(the link by its hash, its reader, the incidents' change stamps) and one cache round "
+        "trip (the address's misses, the views counted meanwhile); the page itself comes from "
+        "the worker's memory. Why: `docs/decisions/0005-status-page-warm-path.md`.",
         "",
         "The same warm page on a second server with the project's default "
         "`CONN_MAX_AGE=0`, where every request opens a PostgreSQL connection:",

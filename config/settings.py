@@ -178,6 +178,11 @@ CELERY_HEARTBEAT_SECONDS = env.float("CELERY_HEARTBEAT_SECONDS", default=60.0)
 REMINDER_SCAN_SECONDS = env.float("REMINDER_SCAN_SECONDS", default=60.0)
 REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=120.0)
 
+# --- Client status page --------------------------------------------------------
+# Each worker reuses what a status-page request read for this long (see
+# apps/statuspage/lease.py): changes made elsewhere show within that time.
+STATUSPAGE_LEASE_SECONDS = env.float("STATUSPAGE_LEASE_SECONDS", default=1.0)
+
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

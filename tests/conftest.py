@@ -16,6 +16,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_status_page_lease(settings):
+    """Every request reads afresh; tests/statuspage/test_lease.py turns the lease on."""
+    from apps.statuspage import lease
+
+    settings.STATUSPAGE_LEASE_SECONDS = 0
+    lease.clear()
+    yield
+    lease.clear()
+
+
 @pytest.fixture
 def now():
     """Freeze the clock at ``NOW`` for the test."""

@@ -54,3 +54,19 @@ def read_and_bump(read: str, bump_key: str) -> int:
         return int(value or 0)
     bump(bump_key)
     return backend.get(read) or 0
+
+
+def read_and_add(read: str, additions: dict[str, int]) -> int:
+    """The counter ``read`` (0 if absent), after adding to each counter in ``additions``."""
+    backend, redis = _backend()
+    if redis is not None:
+        pipe = redis.pipeline(transaction=False)
+        pipe.get(backend.make_and_validate_key(read))
+        for key, amount in additions.items():
+            pipe.incrby(backend.make_and_validate_key(key), amount)
+        value = pipe.execute()[0]
+        return int(value or 0)
+    for key, amount in additions.items():
+        for _ in range(amount):
+            bump(key)
+    return backend.get(read) or 0

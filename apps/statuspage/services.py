@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact, Project
 
-from . import counters
+from . import counters, lease
 from .models import ShareLink, hash_token
 
 #: 24 bytes = 192 random bits, well above the 128 the product asks for.
@@ -69,7 +69,12 @@ def link_revoke(*, link: ShareLink, now: datetime | None = None) -> ShareLink:
     if link.revoked_at is None:
         link.revoked_at = now
         link.save(update_fields=["revoked_at"])
+    lease.forget(link.token_hash)
     return link
+
+
+#: When this worker last tried to write each link's views (see link_flush_views).
+_written_here: dict[int, datetime] = {}
 
 
 def views_key(link_id: int) -> str:
@@ -96,6 +101,11 @@ def link_flush_views(
     now = now or timezone.now()
     if last_viewed_at is not None and now - last_viewed_at < VIEW_FLUSH_INTERVAL:
         return
+    # A leased stamp still shows the old time: this worker knows it wrote since.
+    written = _written_here.get(link_id)
+    if written is not None and now - written < VIEW_FLUSH_INTERVAL:
+        return
+    _written_here[link_id] = now
     claimed = ShareLink.objects.filter(pk=link_id, last_viewed_at=last_viewed_at).update(
         last_viewed_at=now
     )

@@ -27,9 +27,10 @@ from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_rw_incident_for_user
 
-from . import counters, pagecache, services
+from . import counters, lease, pagecache, services
 from .forms import ShareLinkForm
 from .http import is_over_limit, miss_key, private_page, record_miss, too_many_misses
+from .models import hash_token
 from .selectors import (
     LinkStamp,
     active_link,
@@ -137,14 +138,16 @@ def status_page(request, token):
     ``updated_at``, hence the ETag, hence the key: nothing needs purging.
     """
     now = timezone.now()
-    stamp = link_stamp(token, now)
+    stamp = lease.stamp(hash_token(token), lambda: link_stamp(token, now)) if token else None
     if stamp is None:
         return _too_many(request) if too_many_misses(request) else _not_found(request)
     language = _reader_language(request, stamp.contact_language)
     tz = _reader_time_zone(stamp.contact_time_zone)
     etag = quote_etag(_fingerprint(stamp, language, tz, now))
     # One cache round trip: the address's misses, and one more view of the link.
-    misses = counters.read_and_bump(miss_key(request), services.views_key(stamp.link_id))
+    misses = lease.misses_and_count_view(
+        miss_key(request), services.views_key(stamp.link_id), counters.read_and_add
+    )
     if is_over_limit(misses):
         return _too_many(request)
     services.link_flush_views(link_id=stamp.link_id, last_viewed_at=stamp.last_viewed_at, now=now)
