@@ -134,7 +134,7 @@ class CadenceForm(forms.Form):
         min_value=int(MIN_CADENCE / timedelta(hours=1)),
         max_value=int(MAX_CADENCE / timedelta(hours=1)),
         error_messages={
-            "min_value": _("Update the client at least every %(limit_value)s hour."),
+            "min_value": _("Updates cannot be more frequent than every %(limit_value)s hour."),
             "max_value": _("Update the client at least every %(limit_value)s hours (14 days)."),
         },
     )

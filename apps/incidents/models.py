@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from apps.projects.models import Project
 
@@ -247,8 +248,9 @@ class Incident(models.Model):
             if self.first_contact_overdue(now):
                 return _("The first-contact deadline has passed: contact the client now.")
             if missing:
+                separator = pgettext("list separator", ", ")
                 return _("Prepare the disclosure (%(missing)s), then contact the client.") % {
-                    "missing": ", ".join(str(label) for label in missing)
+                    "missing": separator.join(str(label) for label in missing)
                 }
             return _("The disclosure is ready: contact the client before the deadline.")
         if self.update_overdue(now):

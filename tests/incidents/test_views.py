@@ -389,8 +389,8 @@ def test_pm_changes_the_cadence(project, pm, login, now):
     [
         ("", REQUIRED_EN),
         ("abc", "Enter a whole number."),
-        ("0", "Update the client at least every 1 hour."),
-        ("-5", "Update the client at least every 1 hour."),
+        ("0", "Updates cannot be more frequent than every 1 hour."),
+        ("-5", "Updates cannot be more frequent than every 1 hour."),
         ("337", "Update the client at least every 336 hours (14 days)."),
         ("9" * 40, "Update the client at least every 336 hours (14 days)."),
         ("1.5", "Enter a whole number."),

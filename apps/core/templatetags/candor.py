@@ -78,3 +78,11 @@ def absolute(value):
         return abs(value)
     except TypeError:
         return value
+
+
+@register.simple_tag
+def colon():
+    """The separator after a label: ":" in English, "：" in Chinese."""
+    from django.utils.translation import pgettext
+
+    return pgettext("label separator", ":")
