@@ -36,6 +36,7 @@ run: demo
 	PORT=$(PORT) $(PY) bin/run
 
 test: $(STAMP)
+	@bin/ensure-system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
