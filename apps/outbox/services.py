@@ -1,6 +1,8 @@
 """The outbox: e-mails are written as rows with their cause and sent once."""
 
 import logging
+import os
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,6 +26,9 @@ BACKOFF = (
 )
 #: A pending e-mail older than this with no send is re-enqueued by the sweep.
 SWEEP_GRACE = timedelta(minutes=2)
+#: Test hook, never set in production: seconds to wait just before each SMTP
+#: send, so that an integration test can kill a worker while it is delivering.
+TEST_SLOW_SEND_ENV = "CANDOR_TEST_SLOW_SEND_SECONDS"
 
 
 def email_enqueue(
@@ -96,7 +101,9 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
         email.attempts += 1
         try:
             connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
-            _message(email, connection).send()
+            message = _message(email, connection)
+            _test_slow_send(email)
+            message.send()
         except Exception as exc:  # any failure is recorded on the row
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if email.attempts >= MAX_ATTEMPTS:
@@ -114,6 +121,13 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
             outcome = "sent"
         email.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
     return outcome
+
+
+def _test_slow_send(email: OutgoingEmail) -> None:
+    seconds = float(os.environ.get(TEST_SLOW_SEND_ENV) or 0)
+    if seconds > 0:
+        logger.warning("%s: sending e-mail %s in %gs", TEST_SLOW_SEND_ENV, email.pk, seconds)
+        time.sleep(seconds)
 
 
 def email_ids_to_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:

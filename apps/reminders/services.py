@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import profile_for
-from apps.core.queue import enqueue_many_on_commit
+from apps.core.queue import enqueue_many_now, enqueue_many_on_commit
 from apps.incidents.models import Incident
 from apps.outbox.services import email_enqueue
 
@@ -234,6 +234,26 @@ def reminder_ids_to_sweep(*, now: datetime | None = None, limit: int = 1000) -> 
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def reminders_sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    """Re-enqueue reminders and e-mails whose messages were lost.
+
+    Through the queue helper, not ``.delay``: a publish that fails must not
+    abort the sweep (the e-mails would wait for the next run) — what is not
+    enqueued now stays pending and is found again. Returns how many reminders
+    and e-mails it re-enqueued.
+    """
+    from apps.outbox.services import email_ids_to_sweep
+    from apps.outbox.tasks import send_email
+
+    from .tasks import deliver
+
+    reminder_ids = reminder_ids_to_sweep(now=now)
+    email_ids = email_ids_to_sweep(now=now)
+    enqueue_many_now(deliver, reminder_ids)
+    enqueue_many_now(send_email, email_ids)
+    return len(reminder_ids), len(email_ids)
 
 
 @transaction.atomic

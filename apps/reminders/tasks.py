@@ -2,8 +2,6 @@ import socket
 
 from celery import shared_task
 
-from apps.core.queue import enqueue_many_now
-
 from . import services
 
 
@@ -25,14 +23,5 @@ def deliver(reminder_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep() -> None:
-    """Re-enqueue reminders and e-mails whose messages were lost.
-
-    Through the queue helper, not ``.delay``: a publish that fails must not
-    abort the sweep (the e-mails would wait for the next run) — what is not
-    enqueued now stays pending and is found again.
-    """
-    from apps.outbox.services import email_ids_to_sweep
-    from apps.outbox.tasks import send_email
-
-    enqueue_many_now(deliver, services.reminder_ids_to_sweep())
-    enqueue_many_now(send_email, email_ids_to_sweep())
+    """Re-enqueue reminders and e-mails whose messages were lost."""
+    services.reminders_sweep()

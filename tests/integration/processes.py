@@ -1,4 +1,4 @@
-"""Start, stop and kill real Celery processes for integration tests.
+"""Start, stop and kill real Celery processes (and brokers) for integration tests.
 
 The processes run the project's own code (``python -m celery -A config``) from
 the project root, against the *test* database and the broker the tests use.
@@ -8,13 +8,17 @@ which would block a chatty process once it is full).
 
 Plain functions and a small :class:`CeleryProcesses` holder; the fixtures in
 ``conftest.py`` wire them to pytest's temporary directories and clean-up.
+:class:`Broker` and :class:`RedisServer` give a test a broker of its own that it
+may empty or restart without touching anyone else's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -128,6 +132,8 @@ class CeleryProcess:
     log_path: Path
     #: Set when a test stopped or killed it on purpose.
     stopped: bool = False
+    #: A command that is meant to finish (``manage.py ...``), not a server.
+    oneshot: bool = False
 
     @property
     def pid(self) -> int:
@@ -150,13 +156,27 @@ class CeleryProcess:
         )
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def start(
     name: str, celery_args: list[str], *, env: Mapping[str, str], log_dir: Path
 ) -> CeleryProcess:
     """Start ``python -m celery -A config <celery_args>`` in its own process group."""
+    args = [sys.executable, "-m", "celery", "-A", "config", *celery_args]
+    return start_command(name, args, env=env, log_dir=log_dir)
+
+
+def start_command(
+    name: str, args: list[str], *, env: Mapping[str, str], log_dir: Path, oneshot: bool = False
+) -> CeleryProcess:
+    """Start any command from the project root in its own process group, output to a file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
-    args = [sys.executable, "-m", "celery", "-A", "config", *celery_args]
     with log_path.open("ab") as log:
         popen = subprocess.Popen(
             args,
@@ -167,7 +187,33 @@ def start(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    return CeleryProcess(name=name, args=args, popen=popen, log_path=log_path)
+    return CeleryProcess(name=name, args=args, popen=popen, log_path=log_path, oneshot=oneshot)
+
+
+#: ``python -c`` program: set Django up, wait for a file to appear, then run a
+#: management command. Several of them started together run their commands at
+#: (nearly) the same instant, without Django's start-up time in between.
+_MANAGE_AT_SIGNAL = """
+import os, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+signal_file = sys.argv[1]
+print("waiting for", signal_file, flush=True)
+deadline = time.monotonic() + 60
+while not os.path.exists(signal_file):
+    if time.monotonic() > deadline:
+        sys.exit("no start signal")
+    time.sleep(0.002)
+call_command(*sys.argv[2:])
+"""
+
+
+def manage_args(*args: str, start_signal: Path | None = None) -> list[str]:
+    """Command line for ``manage.py <args>``, or for running it when ``start_signal`` exists."""
+    if start_signal is not None:
+        return [sys.executable, "-c", _MANAGE_AT_SIGNAL, str(start_signal), *args]
+    return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
 
 
 def start_worker(
@@ -277,14 +323,60 @@ class CeleryProcesses:
     env: dict[str, str] = field(repr=False)
     log_dir: Path
     processes: list[CeleryProcess] = field(default_factory=list)
+    #: More to show when a test fails (a broker's or a mail server's log).
+    extra_reports: list[Callable[[], str]] = field(default_factory=list)
 
-    def worker(self, **kwargs) -> CeleryProcess:
-        proc = start_worker(env=self.env, log_dir=self.log_dir, **kwargs)
+    def _unique(self, name: str) -> str:
+        """``name``, or ``name-2``, ``name-3``...: each process has a log file of its own."""
+        taken = {p.name for p in self.processes}
+        if name not in taken:
+            return name
+        return next(f"{name}-{n}" for n in range(2, len(taken) + 3) if f"{name}-{n}" not in taken)
+
+    def worker(
+        self, *, name: str = "worker", env_extra: Mapping[str, str] | None = None, **kwargs
+    ) -> CeleryProcess:
+        """Start a worker; ``env_extra`` adds to (or overrides) this holder's environment."""
+        env = {**self.env, **(env_extra or {})}
+        proc = start_worker(env=env, log_dir=self.log_dir, name=self._unique(name), **kwargs)
         self.processes.append(proc)
         return proc
 
-    def beat(self, **kwargs) -> CeleryProcess:
-        proc = start_beat(env=self.env, log_dir=self.log_dir, **kwargs)
+    def ready_worker(self, **kwargs) -> CeleryProcess:
+        """Start a worker and wait until it consumes."""
+        proc = self.worker(**kwargs)
+        self.wait_until(lambda: " ready." in proc.output(), timeout=60, what=f"{proc.name} ready")
+        return proc
+
+    def manage_start(self, *args: str, name: str, start_signal: Path | None = None):
+        """Start ``manage.py <args>`` with this environment (see :func:`manage_args`)."""
+        proc = start_command(
+            self._unique(name),
+            manage_args(*args, start_signal=start_signal),
+            env=self.env,
+            log_dir=self.log_dir,
+            oneshot=True,
+        )
+        self.processes.append(proc)
+        return proc
+
+    def finished(self, proc: CeleryProcess, *, timeout: float = 90.0) -> str:
+        """Wait for a one-shot command, fail with every output unless it succeeded; its output."""
+        try:
+            proc.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            message = f"{proc.name} still running after {timeout:g}s\n{self.report()}"
+            raise AssertionError(message) from None
+        if proc.popen.returncode != 0:
+            raise AssertionError(f"{proc.name} failed\n{self.report()}")
+        return proc.output()
+
+    def manage(self, *args: str, name: str = "manage", timeout: float = 90.0) -> str:
+        """Run ``manage.py <args>`` to the end with this environment; its output."""
+        return self.finished(self.manage_start(*args, name=name), timeout=timeout)
+
+    def beat(self, *, name: str = "beat", **kwargs) -> CeleryProcess:
+        proc = start_beat(env=self.env, log_dir=self.log_dir, name=self._unique(name), **kwargs)
         self.processes.append(proc)
         return proc
 
@@ -294,16 +386,26 @@ class CeleryProcesses:
     def kill(self, proc: CeleryProcess, **kwargs) -> int:
         return kill(proc, **kwargs)
 
-    def stop_all(self) -> None:
-        for proc in reversed(self.processes):
-            if proc.is_running():
-                stop(proc)
-            else:
-                _signal_group(proc, signal.SIGKILL)
+    def stop_all(self, *, timeout: float = 15.0) -> None:
+        """Warm shutdown for every server at once, SIGKILL for what is left."""
+        running = [p for p in self.processes if not p.oneshot and p.is_running()]
+        for proc in running:
+            proc.stopped = True
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for proc in self.processes:
+            if proc.oneshot and not proc.is_running():
+                continue  # a finished command leaves no children
+            _signal_group(proc, signal.SIGKILL)  # stragglers, and pool children left behind
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(timeout=timeout)
 
     def assert_alive(self) -> None:
         """Fail with every process's output if one died that nobody stopped."""
-        dead = [p for p in self.processes if not p.stopped and not p.is_running()]
+        dead = [p for p in self.processes if not p.stopped and not p.oneshot and not p.is_running()]
         if dead:
             names = ", ".join(p.name for p in dead)
             raise AssertionError(f"{names} exited unexpectedly\n{self.report()}")
@@ -316,4 +418,136 @@ class CeleryProcesses:
             raise AssertionError(f"{exc}\n{self.report()}") from None
 
     def report(self) -> str:
-        return "\n".join(p.describe() for p in self.processes)
+        parts = [p.describe() for p in self.processes]
+        for extra in self.extra_reports:
+            with contextlib.suppress(Exception):
+                parts.append(extra())
+        return "\n".join(parts)
+
+
+# --- Brokers of a test's own ------------------------------------------------------
+
+
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` for one test, on a port of its own.
+
+    Killing and starting it again on the same port is a broker restart that
+    loses every message (no persistence). Never the machine's shared Redis.
+    """
+
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    runs: list[CeleryProcess] = field(default_factory=list)
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("redis-server") is not None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def current(self) -> CeleryProcess | None:
+        return self.runs[-1] if self.runs else None
+
+    def start(self, *, timeout: float = 15.0) -> None:
+        args = [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.log_dir),
+        ]
+        proc = start_command(
+            f"redis-{len(self.runs) + 1}", args, env=os.environ, log_dir=self.log_dir
+        )
+        self.runs.append(proc)
+
+        def up() -> bool:
+            if not proc.is_running():
+                raise AssertionError(f"redis-server exited\n{proc.describe()}")
+            return self.ping()
+
+        wait_until(up, timeout=timeout, what=f"redis-server on port {self.port}")
+
+    def ping(self) -> bool:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        """SIGKILL: every message in it is gone."""
+        if self.current is not None and self.current.is_running():
+            kill(self.current)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def stop(self) -> None:
+        for proc in self.runs:
+            if proc.is_running():
+                kill(proc)
+
+    def report(self) -> str:
+        return "\n".join(p.describe() for p in self.runs)
+
+
+@dataclass
+class Broker:
+    """The broker of one test: a fresh file-system folder, or a private Redis."""
+
+    kind: str
+    url: str
+    folder: Path | None = None
+    redis: RedisServer | None = None
+
+    @classmethod
+    def filesystem(cls, folder: Path) -> Broker:
+        return cls(kind="filesystem", url="filesystem://localhost/", folder=folder)
+
+    @classmethod
+    def private_redis(cls, server: RedisServer) -> Broker:
+        return cls(kind="redis", url=server.url, redis=server)
+
+    def queued(self, queue: str = "celery") -> int:
+        """Messages waiting in the queue (not those a worker holds unacknowledged)."""
+        if self.folder is not None:
+            return len(list((self.folder / "queue").glob(f"*.{queue}.msg")))
+        import redis
+
+        # kombu keeps a queue as a Redis list, one more per message priority.
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=5)
+        try:
+            lists = [queue, *client.scan_iter(match=f"{queue}\x06\x16*")]
+            return sum(client.llen(key) for key in lists)
+        finally:
+            client.close()
+
+    def lose_messages(self) -> None:
+        """The broker forgets every waiting message: Redis killed and restarted
+        (no persistence), or the file-system queue's message files deleted."""
+        if self.redis is not None:
+            self.redis.restart()
+            return
+        for message in (self.folder / "queue").glob("*.msg"):
+            message.unlink(missing_ok=True)
+
+    def report(self) -> str:
+        if self.redis is not None:
+            return self.redis.report()
+        return f"----- file-system broker: {self.queued()} message(s) queued -----"

@@ -113,3 +113,18 @@ def test_without_now_the_command_scans_the_present(incident, clock):
     _scan()
 
     assert {r.kind for r in Reminder.objects.all()} == {Kind.FIRST_CONTACT_DUE_2H}
+
+
+def test_sweep_re_enqueues_what_an_earlier_scan_left_pending(incident, enqueued):
+    _scan("--now", "2025-03-10T21:00:00+00:00")  # its delivery message is lost
+    enqueued.drop()
+    [reminder] = Reminder.objects.all()
+
+    # Within the grace period the message may still be on its way: left alone.
+    output = _scan("--now", "2025-03-10T21:01:00+00:00", "--sweep")
+    assert output.strip() == "0 new reminder(s), 0 reminder(s) and 0 e-mail(s) re-enqueued"
+    assert enqueued.messages == []
+
+    output = _scan("--now", "2025-03-10T21:02:00+00:00", "--sweep")
+    assert output.strip() == "0 new reminder(s), 1 reminder(s) and 0 e-mail(s) re-enqueued"
+    assert enqueued.args_of("deliver") == [(reminder.pk,)]

@@ -36,14 +36,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Also deliver what is due in this process instead of through the workers.",
         )
+        parser.add_argument(
+            "--sweep",
+            action="store_true",
+            help=(
+                "Also re-enqueue reminders and e-mails left pending past the grace period "
+                "(lost messages, killed workers), as beat's sweep does."
+            ),
+        )
 
-    def handle(self, *args, now=None, deliver=False, **options):
+    def handle(self, *args, now=None, deliver=False, sweep=False, **options):
         new_ids = services.reminders_scan(now=now)
+        swept = services.reminders_sweep(now=now) if sweep else None
         delivered = 0
         if deliver:
             for reminder_id in set(new_ids) | set(services.reminder_ids_to_sweep(now=now)):
                 if services.reminder_deliver(reminder_id=reminder_id, now=now) == "delivered":
                     delivered += 1
-        self.stdout.write(
-            f"{len(new_ids)} new reminder(s)" + (f", {delivered} delivered" if deliver else "")
-        )
+        message = f"{len(new_ids)} new reminder(s)"
+        if deliver:
+            message += f", {delivered} delivered"
+        if swept is not None:
+            message += f", {swept[0]} reminder(s) and {swept[1]} e-mail(s) re-enqueued"
+        self.stdout.write(message)

@@ -1,0 +1,447 @@
+"""Every reminder arrives exactly once, whatever breaks on the way.
+
+Real Celery workers run as subprocesses against the test database and a
+broker of the test's own: kombu's file-system transport (the embedded
+default) or a private ``redis-server`` that the test may kill and restart.
+E-mail goes over SMTP to a real server in this process, which counts the
+messages by their ``X-Candor-Key`` header, so a message sent twice is seen.
+
+The faults: a worker SIGKILLed while it sends an e-mail; a broker that loses
+its messages between the scan and the delivery; two workers and two scans at
+once; beat stopped for an hour. After each, every Reminder row is delivered
+once (one notification each) and every e-mail reaches the server once.
+
+What the tests cannot promise, and do not claim: an SMTP server that accepted
+a message whose sender then died before recording it will receive it again.
+The slow-send hook therefore holds the worker just *before* the SMTP send, in
+the transaction that has the e-mail's row locked.
+"""
+
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from apps.incidents import services as incident_services
+from apps.incidents.models import Severity
+from apps.outbox import services as outbox
+from apps.outbox.models import EmailStatus, OutgoingEmail
+from apps.projects.models import Role
+from apps.reminders import services as reminders
+from apps.reminders.models import Kind, Notification, Reminder, ReminderStatus
+from tests.factories import IncidentFactory, ProjectFactory, informed_incident, member
+from tests.integration import processes
+from tests.integration.smtp import SmtpSink
+
+pytestmark = pytest.mark.integration
+
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
+#: How long to keep watching after everything arrived, for a late duplicate.
+SETTLE_SECONDS = 1.5
+DELIVERY_TIMEOUT = 90
+
+
+# --- Fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(params=["filesystem", "redis"])
+def broker(request, tmp_path: Path):
+    if request.param == "filesystem":
+        yield processes.Broker.filesystem(tmp_path / "broker")
+        return
+    if not processes.RedisServer.available():
+        pytest.skip("redis-server is not installed")
+    server = processes.RedisServer(log_dir=tmp_path / "redis")
+    try:
+        server.start()
+        yield processes.Broker.private_redis(server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def procs(transactional_db, broker, smtp, tmp_path: Path, request):
+    """Workers, beat and ``manage.py`` runs on this test's broker and SMTP server.
+
+    Always stopped before the test database is emptied; every output (and the
+    SMTP server's and broker's) is printed when the test fails.
+    """
+    env = processes.celery_env(
+        database_url=processes.database_url_for_tests(),
+        broker_url=broker.url,
+        var_dir=tmp_path / "var",
+        broker_folder=broker.folder,
+        extra={
+            "EMAIL_URL": smtp.url,
+            "EMAIL_TIMEOUT": "10",
+            # Beat, when a test starts it, only scans; the tests run the sweep.
+            "REMINDER_SCAN_SECONDS": "1",
+            "REMINDER_SWEEP_SECONDS": "3600",
+            "CELERY_HEARTBEAT_SECONDS": "3600",
+            outbox.TEST_SLOW_SEND_ENV: "0",
+        },
+    )
+    holder = processes.CeleryProcesses(env=env, log_dir=tmp_path / "logs")
+    holder.extra_reports += [smtp.report, broker.report]
+    try:
+        yield holder
+    finally:
+        holder.stop_all()
+        failed = any(
+            getattr(request.node, f"report_{when}", None) is not None
+            and getattr(request.node, f"report_{when}").failed
+            for when in ("setup", "call")
+        )
+        if failed:
+            print(holder.report())
+
+
+# --- Data and checks ------------------------------------------------------------------
+
+
+def _team(pms: int = 1):
+    """A project with ``pms`` project managers (and, as every project, a PMO lead)."""
+    project = ProjectFactory()
+    return project, [member(project, Role.PM) for _ in range(pms)]
+
+
+def _breached(project, pm, *, now, count: int):
+    """Incidents whose first-contact deadline passed an hour ago, the client never told."""
+    return [
+        IncidentFactory(project=project, declared_by=pm, now=now - 25 * HOUR) for _ in range(count)
+    ]
+
+
+def _update_overdue(project, pm, *, now, count: int):
+    """Incidents whose client was told, whose update is 15 hours late (escalated too)."""
+    return [
+        informed_incident(
+            project=project, declared_by=pm, severity=Severity.CRITICAL, now=now - 40 * HOUR
+        )
+        for _ in range(count)
+    ]
+
+
+def _after_the_sweep_grace():
+    """A moment at which the sweep treats everything pending now as lost."""
+    return (timezone.now() + max(reminders.SWEEP_GRACE, outbox.SWEEP_GRACE) + MINUTE).isoformat()
+
+
+def _new_reminders(output: str) -> int:
+    """The count ``scan_reminders`` printed: "N new reminder(s)"."""
+    for line in output.splitlines():
+        if "new reminder(s)" in line:
+            return int(line.split()[0])
+    raise AssertionError(f"no count in the scan's output:\n{output}")
+
+
+def _swept_emails(output: str) -> int:
+    """The e-mails ``scan_reminders --sweep`` re-enqueued: "... and M e-mail(s) re-enqueued"."""
+    for line in output.splitlines():
+        if "e-mail(s) re-enqueued" in line:
+            return int(line.split(" and ")[-1].split()[0])
+    raise AssertionError(f"no sweep count in the output:\n{output}")
+
+
+def _everything_sent(smtp: SmtpSink, broker, expected: int) -> bool:
+    if Reminder.objects.count() != expected:
+        return False
+    if Reminder.objects.exclude(status=ReminderStatus.DELIVERED).exists():
+        return False
+    if OutgoingEmail.objects.count() < expected:
+        return False
+    if OutgoingEmail.objects.exclude(status=EmailStatus.SENT).exists():
+        return False
+    return smtp.count() >= expected and broker.queued() == 0
+
+
+def _wait_until_everything_sent(procs, smtp, broker, expected: int) -> None:
+    procs.wait_until(
+        lambda: _everything_sent(smtp, broker, expected),
+        timeout=DELIVERY_TIMEOUT,
+        interval=0.25,
+        what=f"{expected} reminders delivered and their e-mails received",
+    )
+    time.sleep(SETTLE_SECONDS)  # a duplicate still on its way would arrive now
+
+
+def _assert_each_delivered_exactly_once(smtp: SmtpSink, expected: int) -> None:
+    """One row per reminder, delivered; one notification; one e-mail row; one SMTP message."""
+    reminders_ = list(Reminder.objects.select_related("recipient").order_by("pk"))
+    assert len(reminders_) == expected
+    assert Counter(r.status for r in reminders_) == {ReminderStatus.DELIVERED: expected}
+    identities = Counter((r.subject, r.kind, r.due_at, r.recipient_id) for r in reminders_)
+    assert max(identities.values()) == 1
+
+    notified = Counter(
+        Notification.objects.filter(reminder__isnull=False).values_list("reminder_id", flat=True)
+    )
+    assert notified == Counter(r.pk for r in reminders_)
+
+    addressee = {f"reminder:{r.pk}": r.recipient.email for r in reminders_}
+    emails = {e.dedupe_key: e for e in OutgoingEmail.objects.all()}
+    assert set(emails) == set(addressee)
+    assert {e.status for e in emails.values()} == {EmailStatus.SENT}
+
+    received = smtp.messages
+    assert Counter(m.key for m in received) == Counter(addressee.keys()), smtp.report()
+    for message in received:
+        assert message.to == (addressee[message.key],)
+        assert message.subject == emails[message.key].subject
+
+
+def _is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+# --- (a) a worker killed in the middle of sending -------------------------------------
+
+
+def test_a_worker_killed_while_sending_an_email_loses_and_doubles_nothing(procs, smtp, broker):
+    now = timezone.now()
+    project, pms = _team(pms=2)
+    _breached(project, pms[0], now=now, count=3)
+    expected = 3 * 3  # each breach: both PMs and the PMO lead
+
+    # A prefork worker whose every SMTP send first waits a minute: the kill lands inside.
+    doomed = procs.ready_worker(
+        name="doomed",
+        pool="prefork",
+        concurrency=2,
+        env_extra={outbox.TEST_SLOW_SEND_ENV: "60"},
+    )
+    assert _new_reminders(procs.manage("scan_reminders", name="scan")) == expected
+
+    # On SQLite the first send holds the database's write lock: one send at a time.
+    in_flight = 1 if _is_sqlite() else 2
+    marker = f"{outbox.TEST_SLOW_SEND_ENV}: sending e-mail "
+    procs.wait_until(
+        lambda: doomed.output().count(marker) >= in_flight,
+        timeout=DELIVERY_TIMEOUT,
+        what=f"{in_flight} e-mail(s) being sent",
+    )
+    procs.kill(doomed)  # SIGKILL to the whole process group: parent and pool children
+
+    killed = {
+        int(line.split(marker)[1].split()[0])
+        for line in doomed.output().splitlines()
+        if marker in line
+    }
+    assert len(killed) >= in_flight
+    assert smtp.count() == 0  # killed before the SMTP conversation
+    # Their transactions died with the worker: still pending, not "sent", not failed.
+    assert set(OutgoingEmail.objects.filter(pk__in=killed).values_list("status", flat=True)) == {
+        EmailStatus.PENDING
+    }
+
+    procs.ready_worker(name="fresh")
+    procs.wait_until(lambda: broker.queued() == 0, timeout=DELIVERY_TIMEOUT, what="queue drained")
+    # The killed sends' messages are gone (file-system) or held unacknowledged for
+    # the visibility timeout (Redis): the sweep, after its grace, enqueues them again.
+    swept = procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
+    assert _swept_emails(swept) >= len(killed)
+
+    _wait_until_everything_sent(procs, smtp, broker, expected)
+    _assert_each_delivered_exactly_once(smtp, expected)
+    assert {m.key for m in smtp.messages} >= {
+        e.dedupe_key for e in OutgoingEmail.objects.filter(pk__in=killed)
+    }
+
+
+# --- (b) the broker loses its messages --------------------------------------------------
+
+
+def test_messages_the_broker_loses_between_scan_and_delivery_are_swept_up(procs, smtp, broker):
+    now = timezone.now()
+    project, [pm] = _team()
+    # No worker yet. Batch 1: scanned, its delivery messages wait in the broker.
+    _breached(project, pm, now=now, count=3)
+    assert _new_reminders(procs.manage("scan_reminders", name="scan")) == 6
+    # Batch 2: delivered by the command itself, its e-mail messages wait in the broker.
+    _breached(project, pm, now=now, count=2)
+    output = procs.manage("scan_reminders", "--deliver", name="scan")
+    assert "4 new reminder(s), 4 delivered" in output
+    # Batch 1's deliveries; batch 2's e-mails and its (now redundant) deliveries.
+    assert broker.queued() == 6 + 4 + 4
+
+    # Redis is killed and restarted (nothing persisted), or the queue's files deleted.
+    broker.lose_messages()
+    assert broker.queued() == 0
+
+    procs.ready_worker()
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 6
+    assert OutgoingEmail.objects.filter(status=EmailStatus.PENDING).count() == 4
+
+    swept = procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
+    assert "0 new reminder(s), 6 reminder(s) and 4 e-mail(s) re-enqueued" in swept
+
+    _wait_until_everything_sent(procs, smtp, broker, 10)
+    _assert_each_delivered_exactly_once(smtp, 10)
+
+
+@pytest.mark.parametrize("broker", ["redis"], indirect=True)
+def test_a_redis_restart_under_a_running_worker_loses_and_doubles_nothing(procs, smtp, broker):
+    now = timezone.now()
+    project, [pm] = _team()
+    worker = procs.ready_worker()
+
+    broker.redis.kill()
+    _breached(project, pm, now=now, count=3)
+    # The scan still records everything; the messages it cannot send are left to the sweep.
+    output = procs.manage("scan_reminders", name="scan")
+    assert _new_reminders(output) == 6
+    assert "the sweep will retry" in output
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 6
+
+    broker.redis.start()  # same port, empty
+    procs.wait_until(
+        lambda: worker.output().count("Connected to redis://") >= 2,
+        timeout=DELIVERY_TIMEOUT,
+        what="the worker to reconnect",
+    )
+    procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
+
+    _wait_until_everything_sent(procs, smtp, broker, 6)
+    _assert_each_delivered_exactly_once(smtp, 6)
+
+
+# --- (c) two workers, two scans at the same instant ---------------------------------------
+
+
+def test_two_scans_at_once_with_two_workers_record_and_send_each_reminder_once(
+    procs, smtp, broker, tmp_path
+):
+    now = timezone.now()
+    project, pms = _team(pms=2)
+    _breached(project, pms[0], now=now, count=8)  # 3 reminders each
+    _update_overdue(project, pms[0], now=now, count=8)  # overdue (2) and escalated (3) each
+    expected = 8 * 3 + 8 * 5
+
+    procs.ready_worker(name="worker1")
+    procs.ready_worker(name="worker2")
+
+    # Both processes set Django up, then wait for the same signal: the scans
+    # themselves start within milliseconds of each other, for the same moment.
+    go = tmp_path / "go"
+    moment = now.isoformat()
+    scans = [
+        procs.manage_start("scan_reminders", "--now", moment, name="scan", start_signal=go)
+        for _ in range(2)
+    ]
+    procs.wait_until(
+        lambda: all("waiting for" in scan.output() for scan in scans),
+        timeout=60,
+        what="both scans ready",
+    )
+    go.touch()
+    outputs = [procs.finished(scan) for scan in scans]
+
+    # Each reminder was inserted once (by whichever scan came first); a scan may
+    # also enqueue rows the other inserted, which delivery turns into no-ops.
+    assert sum(_new_reminders(o) for o in outputs) >= expected
+    _wait_until_everything_sent(procs, smtp, broker, expected)
+    _assert_each_delivered_exactly_once(smtp, expected)
+    assert Counter(Reminder.objects.values_list("kind", flat=True)) == {
+        Kind.FIRST_CONTACT_BREACHED: 8 * 3,
+        Kind.UPDATE_OVERDUE: 8 * 2,
+        Kind.UPDATE_ESCALATED: 8 * 3,
+    }
+
+
+# --- (d) beat stopped for an hour ------------------------------------------------------------
+
+
+def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_once(
+    procs, smtp, broker
+):
+    t0 = timezone.now()
+    gap_end = t0 + HOUR
+    project, [pm] = _team()
+    lead = project.pmo_lead
+
+    def declared(ago: timedelta):
+        return IncidentFactory(project=project, declared_by=pm, now=t0 - ago)
+
+    def informed(ago: timedelta):
+        return informed_incident(
+            project=project, declared_by=pm, now=t0 - ago, contact_after=20 * MINUTE
+        )
+
+    # Seen by beat before it stops:
+    a = declared(23 * HOUR + 30 * MINUTE)  # first contact due at t0+30m: 2-hour notice now
+    b = informed(48 * HOUR)  # update (48 h cadence) due at t0+20m: 4-hour notice now
+    e = declared(21 * HOUR + 30 * MINUTE)  # first contact due at t0+2h30: 12-hour notice now
+    c = informed(70 * MINUTE)  # update due in 48 h, brought forward to t0+10m below
+    c = incident_services.incident_set_cadence(incident=c, cadence=HOUR, now=t0)
+    assert c.next_update_due_at == t0 + 10 * MINUTE
+
+    worker = procs.ready_worker()
+    beat = procs.beat()
+    before = {
+        (a.pk, Kind.FIRST_CONTACT_DUE_2H),
+        (b.pk, Kind.UPDATE_DUE_4H),
+        (e.pk, Kind.FIRST_CONTACT_DUE_12H),
+    }
+    procs.wait_until(
+        lambda: set(Reminder.objects.values_list("incident_id", "kind")) == before,
+        timeout=DELIVERY_TIMEOUT,
+        what="beat's scan to find the notices due now",
+    )
+    _wait_until_everything_sent(procs, smtp, broker, 3)
+
+    # Beat stops; so does the worker, so that no scan beat already sent is still to run.
+    procs.stop(beat)
+    procs.wait_until(lambda: broker.queued() == 0, timeout=60, what="beat's last scans run")
+    procs.stop(worker)
+
+    # Deadlines that fall, with every notice before them, while nothing scans.
+    g = declared(23 * HOUR + 45 * MINUTE)  # first contact due at t0+15m
+    h = informed(48 * HOUR + 10 * MINUTE)  # update due at t0+10m
+    assert g.first_contact_due_at == t0 + 15 * MINUTE
+    assert h.next_update_due_at == t0 + 10 * MINUTE
+
+    procs.ready_worker()
+    # The hour is over: the scan runs at its end (a replayed moment, as a cron or
+    # a restarted beat would at that time).
+    assert _new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 10
+
+    _wait_until_everything_sent(procs, smtp, broker, 13)
+    _assert_each_delivered_exactly_once(smtp, 13)
+
+    found = {
+        (r.incident_id, r.kind, r.recipient_id): r.fire_at
+        for r in Reminder.objects.filter(created_at=gap_end)
+    }
+    assert found == {
+        # Breaches at the true deadline, not at the scan; the PMO lead is told too.
+        (a.pk, Kind.FIRST_CONTACT_BREACHED, pm.pk): a.first_contact_due_at,
+        (a.pk, Kind.FIRST_CONTACT_BREACHED, lead.pk): a.first_contact_due_at,
+        (g.pk, Kind.FIRST_CONTACT_BREACHED, pm.pk): g.first_contact_due_at,
+        (g.pk, Kind.FIRST_CONTACT_BREACHED, lead.pk): g.first_contact_due_at,
+        # Overdue updates, once, from their deadline; no "due in 4 hours" for h.
+        (b.pk, Kind.UPDATE_OVERDUE, pm.pk): b.next_update_due_at,
+        (h.pk, Kind.UPDATE_OVERDUE, pm.pk): h.next_update_due_at,
+        (c.pk, Kind.UPDATE_OVERDUE, pm.pk): c.next_update_due_at,
+        # Half a cadence late: escalated, from that moment.
+        (c.pk, Kind.UPDATE_ESCALATED, pm.pk): c.next_update_due_at + 30 * MINUTE,
+        (c.pk, Kind.UPDATE_ESCALATED, lead.pk): c.next_update_due_at + 30 * MINUTE,
+        # A notice that fell due in the gap for a deadline still ahead.
+        (e.pk, Kind.FIRST_CONTACT_DUE_2H, pm.pk): e.first_contact_due_at - 2 * HOUR,
+    }
+
+    # Scanning the same moment again finds nothing new, sends nothing more.
+    assert _new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 0
+    time.sleep(SETTLE_SECONDS)
+    _assert_each_delivered_exactly_once(smtp, 13)
