@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import Profile
 from apps.core.demo_story import tell_recovery_story, tell_seed_story
@@ -245,9 +245,11 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         internal_notes="架构组人手紧张,需从平台组借调一人两周。",
     )
     if created:
-        tell_seed_story(
-            seed, pm=li, member=wang, lead=pmo, contacts=list(logistics.contacts.all()), now=now
-        )
+        # The notes the services write are in the language of whoever acts: here, Li Wei's.
+        with translation.override("zh-hans"):
+            tell_seed_story(
+                seed, pm=li, member=wang, lead=pmo, contacts=list(logistics.contacts.all()), now=now
+            )
 
     _incident(
         project=bank,
@@ -300,6 +302,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         apology="很抱歉影响了门店的早会安排。",
     )
     if created:
-        tell_recovery_story(nightly, pm=li, member=anna, now=now)
+        with translation.override("zh-hans"):
+            tell_recovery_story(nightly, pm=li, member=anna, now=now)
     _mark_history_sent()
     return list(USERS)
