@@ -7,12 +7,15 @@ Playwright's own browser downloads are never used. Screenshots are written to
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from apps.actionplans import services as plan
+from apps.alternatives import services as alternatives
 from apps.communications import services as communications
 from apps.communications.models import Channel
 from apps.statuspage import pagecache
@@ -72,7 +75,7 @@ def _scenario(now) -> dict[str, str]:
     )
     pm = incident.declared_by
     project = incident.project
-    member(project, username="browser.member")
+    teammate = member(project, username="browser.member")
     publish(
         incident,
         body_en="We found the cause and are assessing two options.",
@@ -100,14 +103,77 @@ def _scenario(now) -> dict[str, str]:
     )
     english = ClientContactFactory(project=project, language="en", time_zone="Europe/London")
     chinese = ClientContactFactory(project=project, language="zh-hans", time_zone="Asia/Shanghai")
+    _plan_and_decision(incident, pm, teammate, english, now)
     return {
         "en": page_url(make_link(incident, contact=english)[1]),
         "zh-hans": page_url(make_link(incident, contact=chinese)[1]),
     }
 
 
+def _plan_and_decision(incident, pm, teammate, contact, now):
+    """Two actions with progress, three options compared, one chosen with the client."""
+    partition = plan.action_item_create(
+        incident=incident,
+        created_by=pm,
+        kind="remediation",
+        title="Partition the dispatch engine",
+        owner=teammate,
+        due_at=now + timedelta(days=5),
+        now=now,
+    )
+    plan.action_item_update(
+        item=partition,
+        expected_version=partition.version,
+        changed_by=teammate,
+        progress=60,
+        now=now,
+    )
+    plan.action_item_create(
+        incident=incident,
+        created_by=pm,
+        kind="prevention",
+        title="Load-test at full scale early",
+        owner=teammate,
+        due_at=now + timedelta(days=20),
+        now=now,
+    )
+    chosen = alternatives.alternative_propose(
+        incident=incident,
+        created_by=pm,
+        title="Extend by 30 days",
+        description="Redesign the engine; keep the whole scope.",
+        schedule_impact_days=30,
+        cost_impact=Decimal("180000"),
+        risks="New design.",
+        pros="Meets the target.",
+        cons="One month later.",
+        now=now,
+    )
+    for title in ("Launch without real-time dispatch", "Add four engineers"):
+        alternatives.alternative_propose(
+            incident=incident, created_by=pm, title=title, description=f"{title}.", now=now
+        )
+    alternatives.decision_record(
+        incident=incident,
+        alternative=chosen,
+        recorded_by=pm,
+        rationale="The client prefers a month's delay to a reduced launch.",
+        client_agreed=[contact],
+        team_agreed=[teammate],
+        expected_current_decision_id=None,
+        others_reason="Not acceptable to operations.",
+        now=now,
+    )
+
+
 EXPECTED = {
     "en": [
+        "Our action plan",
+        "Partition the dispatch engine",
+        "The options we discussed with you",
+        "Launch without real-time dispatch",
+        "What we decided together",
+        "The client prefers a month's delay to a reduced launch.",
         "Dispatch launch delayed",
         "Next update by",
         "The routing algorithm does not scale.",
@@ -116,6 +182,10 @@ EXPECTED = {
         "Decision on the recovery option",
     ],
     "zh-hans": [
+        "我们的行动计划",
+        "我们与您讨论过的方案",
+        "我们共同做出的决定",
+        "Extend by 30 days",
         "Dispatch launch delayed",
         "调度数据的迁移已经开始。",
         "我们已找到原因,正在评估两个方案。",
