@@ -124,12 +124,15 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
     if reminder.kind in (Kind.UPDATE_DUE_4H, Kind.UPDATE_OVERDUE, Kind.UPDATE_ESCALATED):
         return incident.is_open and incident.next_update_due_at == reminder.due_at
     if reminder.kind == Kind.ACTION_OVERDUE:
+        # Still open, still due at that moment, and still the recipient's: an
+        # item handed to someone else reminds its new owner (the next scan).
         item = action_item_of(reminder)
         return (
             item is not None
             and incident.is_open
             and item.is_open
             and item.due_at == reminder.due_at
+            and item.owner_id == reminder.recipient_id
         )
     return True  # a breach is a fact: always delivered
 

@@ -192,3 +192,21 @@ def test_a_reminder_for_a_moved_due_date_is_obsolete(beat, item, pm, mailoutbox)
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.OBSOLETE
     assert mailoutbox == []
+
+
+def test_an_action_handed_to_someone_else_before_delivery_reminds_the_new_owner_only(
+    beat, item, owner, pm, mailoutbox
+):
+    [reminder] = beat.scan(at=item.due_at)
+    services.action_item_update(item=item, expected_version=1, changed_by=pm, owner=pm)
+
+    beat.work(at=item.due_at + MINUTE)
+    [again] = beat.scan(at=item.due_at + 2 * MINUTE)
+    beat.work()
+
+    reminder.refresh_from_db()
+    assert reminder.recipient == owner
+    assert reminder.status == ReminderStatus.OBSOLETE
+    assert again.recipient == pm
+    assert again.due_at == item.due_at
+    assert [message.to for message in mailoutbox] == [[pm.email]]
