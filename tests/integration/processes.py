@@ -9,7 +9,10 @@ which would block a chatty process once it is full).
 Plain functions and a small :class:`CeleryProcesses` holder; the fixtures in
 ``conftest.py`` wire them to pytest's temporary directories and clean-up.
 :class:`Broker` and :class:`RedisServer` give a test a broker of its own that it
-may empty or restart without touching anyone else's.
+may empty or restart without touching anyone else's. The last section holds
+what the reminder fault tests share: running ``scan_reminders`` and reading
+its counts, killing a worker mid-send, and checking that every reminder was
+delivered and e-mailed exactly once.
 """
 
 from __future__ import annotations
@@ -22,14 +25,26 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 from kombu import Connection
+
+from apps.outbox import services as outbox
+from apps.outbox.models import EmailStatus, OutgoingEmail
+from apps.reminders import services as reminders
+from apps.reminders.models import Notification, Reminder, ReminderStatus
+
+if TYPE_CHECKING:
+    from tests.integration.smtp import SmtpSink
 
 T = TypeVar("T")
 
@@ -551,3 +566,147 @@ class Broker:
         if self.redis is not None:
             return self.redis.report()
         return f"----- file-system broker: {self.queued()} message(s) queued -----"
+
+
+# --- Reminder fault tests: scans, kills and the exactly-once checks --------------------
+
+#: How long to keep watching after everything arrived, for a late duplicate.
+SETTLE_SECONDS = 1.5
+DELIVERY_TIMEOUT = 90
+
+
+def after_the_sweep_grace() -> str:
+    """A moment (for ``--now``) at which the sweep treats everything pending now as lost."""
+    grace = max(reminders.SWEEP_GRACE, outbox.SWEEP_GRACE)
+    return (timezone.now() + grace + timedelta(minutes=1)).isoformat()
+
+
+def new_reminders(output: str) -> int:
+    """The count ``scan_reminders`` printed: "N new reminder(s)"."""
+    for line in output.splitlines():
+        if "new reminder(s)" in line:
+            return int(line.split()[0])
+    raise AssertionError(f"no count in the scan's output:\n{output}")
+
+
+def swept_emails(output: str) -> int:
+    """The e-mails ``scan_reminders --sweep`` re-enqueued: "... and M e-mail(s) re-enqueued"."""
+    for line in output.splitlines():
+        if "e-mail(s) re-enqueued" in line:
+            return int(line.split(" and ")[-1].split()[0])
+    raise AssertionError(f"no sweep count in the output:\n{output}")
+
+
+def is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def scans_at_once(procs: CeleryProcesses, start_signal: Path, *args: str) -> list[str]:
+    """Two ``scan_reminders <args>`` that start within milliseconds of each other; outputs.
+
+    Both processes set Django up, then wait for the same signal file, so the
+    scans themselves (not Django's start-up) run at the same instant.
+    """
+    scans = [
+        procs.manage_start("scan_reminders", *args, name="scan", start_signal=start_signal)
+        for _ in range(2)
+    ]
+    procs.wait_until(
+        lambda: all("waiting for" in scan.output() for scan in scans),
+        timeout=60,
+        what="both scans ready",
+    )
+    start_signal.touch()
+    return [procs.finished(scan) for scan in scans]
+
+
+def kill_while_sending(procs: CeleryProcesses, doomed: CeleryProcess) -> set[int]:
+    """SIGKILL ``doomed`` (started with the slow-send hook) while it sends e-mails.
+
+    Waits until each of its pool processes that can be sending holds an
+    e-mail just before the SMTP send (on SQLite the first send holds the
+    database's write lock: one at a time), kills the whole process group, and
+    returns the ids of the e-mails it was sending.
+    """
+    in_flight = 1 if is_sqlite() else 2
+    marker = f"{outbox.TEST_SLOW_SEND_ENV}: sending e-mail "
+    procs.wait_until(
+        lambda: doomed.output().count(marker) >= in_flight,
+        timeout=DELIVERY_TIMEOUT,
+        what=f"{in_flight} e-mail(s) being sent",
+    )
+    procs.kill(doomed)  # SIGKILL to the whole process group: parent and pool children
+    killed = {
+        int(line.split(marker)[1].split()[0])
+        for line in doomed.output().splitlines()
+        if marker in line
+    }
+    assert len(killed) >= in_flight
+    return killed
+
+
+def _statuses(delivered: int, obsolete: int) -> Counter:
+    return +Counter({ReminderStatus.DELIVERED: delivered, ReminderStatus.OBSOLETE: obsolete})
+
+
+def everything_sent(smtp: SmtpSink, broker: Broker, expected: int, *, obsolete: int = 0) -> bool:
+    """``expected`` reminders delivered (and ``obsolete`` found no longer needed), every
+    e-mail sent and received, nothing left in the queue.
+
+    Fails at once when more were delivered or received than expected: a
+    duplicate never goes away, there is no point waiting for the time-out.
+    """
+    statuses = Counter(Reminder.objects.values_list("status", flat=True))
+    if statuses[ReminderStatus.DELIVERED] > expected or smtp.count() > expected:
+        raise AssertionError(
+            f"more than {expected} reminders delivered or e-mailed: {dict(statuses)}\n"
+            f"{smtp.report()}"
+        )
+    if statuses != _statuses(expected, obsolete):
+        return False
+    if OutgoingEmail.objects.count() < expected:
+        return False
+    if OutgoingEmail.objects.exclude(status=EmailStatus.SENT).exists():
+        return False
+    return smtp.count() >= expected and broker.queued() == 0
+
+
+def wait_until_everything_sent(
+    procs: CeleryProcesses, smtp: SmtpSink, broker: Broker, expected: int, *, obsolete: int = 0
+) -> None:
+    procs.wait_until(
+        lambda: everything_sent(smtp, broker, expected, obsolete=obsolete),
+        timeout=DELIVERY_TIMEOUT,
+        interval=0.25,
+        what=f"{expected} reminders delivered and their e-mails received",
+    )
+    time.sleep(SETTLE_SECONDS)  # a duplicate still on its way would arrive now
+
+
+def assert_each_delivered_exactly_once(smtp: SmtpSink, expected: int, *, obsolete: int = 0) -> None:
+    """One row per reminder, delivered; one notification; one e-mail row; one SMTP message.
+
+    ``obsolete`` rows (no longer true when delivered) have no notification and no e-mail.
+    """
+    reminders_ = list(Reminder.objects.select_related("recipient").order_by("pk"))
+    assert len(reminders_) == expected + obsolete
+    assert Counter(r.status for r in reminders_) == _statuses(expected, obsolete)
+    identities = Counter((r.subject, r.kind, r.due_at, r.recipient_id) for r in reminders_)
+    assert max(identities.values()) == 1
+    delivered = [r for r in reminders_ if r.status == ReminderStatus.DELIVERED]
+
+    notified = Counter(
+        Notification.objects.filter(reminder__isnull=False).values_list("reminder_id", flat=True)
+    )
+    assert notified == Counter(r.pk for r in delivered)
+
+    addressee = {f"reminder:{r.pk}": r.recipient.email for r in delivered}
+    emails = {e.dedupe_key: e for e in OutgoingEmail.objects.all()}
+    assert set(emails) == set(addressee)
+    assert {e.status for e in emails.values()} == {EmailStatus.SENT}
+
+    received = smtp.messages
+    assert Counter(m.key for m in received) == Counter(addressee.keys()), smtp.report()
+    for message in received:
+        assert message.to == (addressee[message.key],)
+        assert message.subject == emails[message.key].subject

@@ -20,10 +20,8 @@ the transaction that has the e-mail's row locked.
 import time
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.incidents import services as incident_services
@@ -31,84 +29,31 @@ from apps.incidents.models import Severity
 from apps.outbox import services as outbox
 from apps.outbox.models import EmailStatus, OutgoingEmail
 from apps.projects.models import Role
-from apps.reminders import services as reminders
-from apps.reminders.models import Kind, Notification, Reminder, ReminderStatus
+from apps.reminders.models import Kind, Reminder, ReminderStatus
 from tests.factories import IncidentFactory, ProjectFactory, informed_incident, member
-from tests.integration import processes
-from tests.integration.smtp import SmtpSink
+from tests.integration.processes import (
+    DELIVERY_TIMEOUT,
+    SETTLE_SECONDS,
+    after_the_sweep_grace,
+    assert_each_delivered_exactly_once,
+    kill_while_sending,
+    new_reminders,
+    scans_at_once,
+    swept_emails,
+    wait_until_everything_sent,
+)
 
 pytestmark = pytest.mark.integration
 
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
-#: How long to keep watching after everything arrived, for a late duplicate.
-SETTLE_SECONDS = 1.5
-DELIVERY_TIMEOUT = 90
+
+# The fixtures ``procs``, ``broker`` (file-system and private Redis) and ``smtp``
+# come from conftest.py; the checks from processes.py, shared with the action-item
+# fault tests.
 
 
-# --- Fixtures ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture(params=["filesystem", "redis"])
-def broker(request, tmp_path: Path):
-    if request.param == "filesystem":
-        yield processes.Broker.filesystem(tmp_path / "broker")
-        return
-    if not processes.RedisServer.available():
-        pytest.skip("redis-server is not installed")
-    server = processes.RedisServer(log_dir=tmp_path / "redis")
-    try:
-        server.start()
-        yield processes.Broker.private_redis(server)
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def procs(transactional_db, broker, smtp, tmp_path: Path, request):
-    """Workers, beat and ``manage.py`` runs on this test's broker and SMTP server.
-
-    Always stopped before the test database is emptied; every output (and the
-    SMTP server's and broker's) is printed when the test fails.
-    """
-    env = processes.celery_env(
-        database_url=processes.database_url_for_tests(),
-        broker_url=broker.url,
-        var_dir=tmp_path / "var",
-        broker_folder=broker.folder,
-        extra={
-            "EMAIL_URL": smtp.url,
-            "EMAIL_TIMEOUT": "10",
-            # Beat, when a test starts it, only scans; the tests run the sweep.
-            "REMINDER_SCAN_SECONDS": "1",
-            "REMINDER_SWEEP_SECONDS": "3600",
-            "CELERY_HEARTBEAT_SECONDS": "3600",
-            outbox.TEST_SLOW_SEND_ENV: "0",
-        },
-    )
-    holder = processes.CeleryProcesses(env=env, log_dir=tmp_path / "logs")
-    holder.extra_reports += [smtp.report, broker.report]
-    try:
-        yield holder
-    finally:
-        holder.stop_all()
-        failed = any(
-            getattr(request.node, f"report_{when}", None) is not None
-            and getattr(request.node, f"report_{when}").failed
-            for when in ("setup", "call")
-        )
-        if failed:
-            print(holder.report())
-
-
-# --- Data and checks ------------------------------------------------------------------
+# --- Data ------------------------------------------------------------------------------
 
 
 def _team(pms: int = 1):
@@ -134,78 +79,6 @@ def _update_overdue(project, pm, *, now, count: int):
     ]
 
 
-def _after_the_sweep_grace():
-    """A moment at which the sweep treats everything pending now as lost."""
-    return (timezone.now() + max(reminders.SWEEP_GRACE, outbox.SWEEP_GRACE) + MINUTE).isoformat()
-
-
-def _new_reminders(output: str) -> int:
-    """The count ``scan_reminders`` printed: "N new reminder(s)"."""
-    for line in output.splitlines():
-        if "new reminder(s)" in line:
-            return int(line.split()[0])
-    raise AssertionError(f"no count in the scan's output:\n{output}")
-
-
-def _swept_emails(output: str) -> int:
-    """The e-mails ``scan_reminders --sweep`` re-enqueued: "... and M e-mail(s) re-enqueued"."""
-    for line in output.splitlines():
-        if "e-mail(s) re-enqueued" in line:
-            return int(line.split(" and ")[-1].split()[0])
-    raise AssertionError(f"no sweep count in the output:\n{output}")
-
-
-def _everything_sent(smtp: SmtpSink, broker, expected: int) -> bool:
-    if Reminder.objects.count() != expected:
-        return False
-    if Reminder.objects.exclude(status=ReminderStatus.DELIVERED).exists():
-        return False
-    if OutgoingEmail.objects.count() < expected:
-        return False
-    if OutgoingEmail.objects.exclude(status=EmailStatus.SENT).exists():
-        return False
-    return smtp.count() >= expected and broker.queued() == 0
-
-
-def _wait_until_everything_sent(procs, smtp, broker, expected: int) -> None:
-    procs.wait_until(
-        lambda: _everything_sent(smtp, broker, expected),
-        timeout=DELIVERY_TIMEOUT,
-        interval=0.25,
-        what=f"{expected} reminders delivered and their e-mails received",
-    )
-    time.sleep(SETTLE_SECONDS)  # a duplicate still on its way would arrive now
-
-
-def _assert_each_delivered_exactly_once(smtp: SmtpSink, expected: int) -> None:
-    """One row per reminder, delivered; one notification; one e-mail row; one SMTP message."""
-    reminders_ = list(Reminder.objects.select_related("recipient").order_by("pk"))
-    assert len(reminders_) == expected
-    assert Counter(r.status for r in reminders_) == {ReminderStatus.DELIVERED: expected}
-    identities = Counter((r.subject, r.kind, r.due_at, r.recipient_id) for r in reminders_)
-    assert max(identities.values()) == 1
-
-    notified = Counter(
-        Notification.objects.filter(reminder__isnull=False).values_list("reminder_id", flat=True)
-    )
-    assert notified == Counter(r.pk for r in reminders_)
-
-    addressee = {f"reminder:{r.pk}": r.recipient.email for r in reminders_}
-    emails = {e.dedupe_key: e for e in OutgoingEmail.objects.all()}
-    assert set(emails) == set(addressee)
-    assert {e.status for e in emails.values()} == {EmailStatus.SENT}
-
-    received = smtp.messages
-    assert Counter(m.key for m in received) == Counter(addressee.keys()), smtp.report()
-    for message in received:
-        assert message.to == (addressee[message.key],)
-        assert message.subject == emails[message.key].subject
-
-
-def _is_sqlite() -> bool:
-    return connection.vendor == "sqlite"
-
-
 # --- (a) a worker killed in the middle of sending -------------------------------------
 
 
@@ -222,24 +95,9 @@ def test_a_worker_killed_while_sending_an_email_loses_and_doubles_nothing(procs,
         concurrency=2,
         env_extra={outbox.TEST_SLOW_SEND_ENV: "60"},
     )
-    assert _new_reminders(procs.manage("scan_reminders", name="scan")) == expected
+    assert new_reminders(procs.manage("scan_reminders", name="scan")) == expected
 
-    # On SQLite the first send holds the database's write lock: one send at a time.
-    in_flight = 1 if _is_sqlite() else 2
-    marker = f"{outbox.TEST_SLOW_SEND_ENV}: sending e-mail "
-    procs.wait_until(
-        lambda: doomed.output().count(marker) >= in_flight,
-        timeout=DELIVERY_TIMEOUT,
-        what=f"{in_flight} e-mail(s) being sent",
-    )
-    procs.kill(doomed)  # SIGKILL to the whole process group: parent and pool children
-
-    killed = {
-        int(line.split(marker)[1].split()[0])
-        for line in doomed.output().splitlines()
-        if marker in line
-    }
-    assert len(killed) >= in_flight
+    killed = kill_while_sending(procs, doomed)
     assert smtp.count() == 0  # killed before the SMTP conversation
     # Their transactions died with the worker: still pending, not "sent", not failed.
     assert set(OutgoingEmail.objects.filter(pk__in=killed).values_list("status", flat=True)) == {
@@ -250,11 +108,11 @@ def test_a_worker_killed_while_sending_an_email_loses_and_doubles_nothing(procs,
     procs.wait_until(lambda: broker.queued() == 0, timeout=DELIVERY_TIMEOUT, what="queue drained")
     # The killed sends' messages are gone (file-system) or held unacknowledged for
     # the visibility timeout (Redis): the sweep, after its grace, enqueues them again.
-    swept = procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
-    assert _swept_emails(swept) >= len(killed)
+    swept = procs.manage("scan_reminders", "--sweep", "--now", after_the_sweep_grace())
+    assert swept_emails(swept) >= len(killed)
 
-    _wait_until_everything_sent(procs, smtp, broker, expected)
-    _assert_each_delivered_exactly_once(smtp, expected)
+    wait_until_everything_sent(procs, smtp, broker, expected)
+    assert_each_delivered_exactly_once(smtp, expected)
     assert {m.key for m in smtp.messages} >= {
         e.dedupe_key for e in OutgoingEmail.objects.filter(pk__in=killed)
     }
@@ -268,7 +126,7 @@ def test_messages_the_broker_loses_between_scan_and_delivery_are_swept_up(procs,
     project, [pm] = _team()
     # No worker yet. Batch 1: scanned, its delivery messages wait in the broker.
     _breached(project, pm, now=now, count=3)
-    assert _new_reminders(procs.manage("scan_reminders", name="scan")) == 6
+    assert new_reminders(procs.manage("scan_reminders", name="scan")) == 6
     # Batch 2: delivered by the command itself, its e-mail messages wait in the broker.
     _breached(project, pm, now=now, count=2)
     output = procs.manage("scan_reminders", "--deliver", name="scan")
@@ -284,11 +142,11 @@ def test_messages_the_broker_loses_between_scan_and_delivery_are_swept_up(procs,
     assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 6
     assert OutgoingEmail.objects.filter(status=EmailStatus.PENDING).count() == 4
 
-    swept = procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
+    swept = procs.manage("scan_reminders", "--sweep", "--now", after_the_sweep_grace())
     assert "0 new reminder(s), 6 reminder(s) and 4 e-mail(s) re-enqueued" in swept
 
-    _wait_until_everything_sent(procs, smtp, broker, 10)
-    _assert_each_delivered_exactly_once(smtp, 10)
+    wait_until_everything_sent(procs, smtp, broker, 10)
+    assert_each_delivered_exactly_once(smtp, 10)
 
 
 @pytest.mark.parametrize("broker", ["redis"], indirect=True)
@@ -301,7 +159,7 @@ def test_a_redis_restart_under_a_running_worker_loses_and_doubles_nothing(procs,
     _breached(project, pm, now=now, count=3)
     # The scan still records everything; the messages it cannot send are left to the sweep.
     output = procs.manage("scan_reminders", name="scan")
-    assert _new_reminders(output) == 6
+    assert new_reminders(output) == 6
     assert "the sweep will retry" in output
     assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 6
 
@@ -311,10 +169,10 @@ def test_a_redis_restart_under_a_running_worker_loses_and_doubles_nothing(procs,
         timeout=DELIVERY_TIMEOUT,
         what="the worker to reconnect",
     )
-    procs.manage("scan_reminders", "--sweep", "--now", _after_the_sweep_grace())
+    procs.manage("scan_reminders", "--sweep", "--now", after_the_sweep_grace())
 
-    _wait_until_everything_sent(procs, smtp, broker, 6)
-    _assert_each_delivered_exactly_once(smtp, 6)
+    wait_until_everything_sent(procs, smtp, broker, 6)
+    assert_each_delivered_exactly_once(smtp, 6)
 
 
 # --- (c) two workers, two scans at the same instant ---------------------------------------
@@ -332,27 +190,14 @@ def test_two_scans_at_once_with_two_workers_record_and_send_each_reminder_once(
     procs.ready_worker(name="worker1")
     procs.ready_worker(name="worker2")
 
-    # Both processes set Django up, then wait for the same signal: the scans
-    # themselves start within milliseconds of each other, for the same moment.
-    go = tmp_path / "go"
-    moment = now.isoformat()
-    scans = [
-        procs.manage_start("scan_reminders", "--now", moment, name="scan", start_signal=go)
-        for _ in range(2)
-    ]
-    procs.wait_until(
-        lambda: all("waiting for" in scan.output() for scan in scans),
-        timeout=60,
-        what="both scans ready",
-    )
-    go.touch()
-    outputs = [procs.finished(scan) for scan in scans]
+    # The two scans start within milliseconds of each other, for the same moment.
+    outputs = scans_at_once(procs, tmp_path / "go", "--now", now.isoformat())
 
     # Each reminder was inserted once (by whichever scan came first); a scan may
     # also enqueue rows the other inserted, which delivery turns into no-ops.
-    assert sum(_new_reminders(o) for o in outputs) >= expected
-    _wait_until_everything_sent(procs, smtp, broker, expected)
-    _assert_each_delivered_exactly_once(smtp, expected)
+    assert sum(new_reminders(o) for o in outputs) >= expected
+    wait_until_everything_sent(procs, smtp, broker, expected)
+    assert_each_delivered_exactly_once(smtp, expected)
     assert Counter(Reminder.objects.values_list("kind", flat=True)) == {
         Kind.FIRST_CONTACT_BREACHED: 8 * 3,
         Kind.UPDATE_OVERDUE: 8 * 2,
@@ -399,7 +244,7 @@ def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_on
         timeout=DELIVERY_TIMEOUT,
         what="beat's scan to find the notices due now",
     )
-    _wait_until_everything_sent(procs, smtp, broker, 3)
+    wait_until_everything_sent(procs, smtp, broker, 3)
 
     # Beat stops; so does the worker, so that no scan beat already sent is still to run.
     procs.stop(beat)
@@ -415,10 +260,10 @@ def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_on
     procs.ready_worker()
     # The hour is over: the scan runs at its end (a replayed moment, as a cron or
     # a restarted beat would at that time).
-    assert _new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 10
+    assert new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 10
 
-    _wait_until_everything_sent(procs, smtp, broker, 13)
-    _assert_each_delivered_exactly_once(smtp, 13)
+    wait_until_everything_sent(procs, smtp, broker, 13)
+    assert_each_delivered_exactly_once(smtp, 13)
 
     found = {
         (r.incident_id, r.kind, r.recipient_id): r.fire_at
@@ -442,6 +287,6 @@ def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_on
     }
 
     # Scanning the same moment again finds nothing new, sends nothing more.
-    assert _new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 0
+    assert new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 0
     time.sleep(SETTLE_SECONDS)
-    _assert_each_delivered_exactly_once(smtp, 13)
+    assert_each_delivered_exactly_once(smtp, 13)
