@@ -330,7 +330,7 @@ WARM = "status page, warm (200 from the page cache)"
 REVALIDATED = "status page, revalidated (304)"
 TRIVIAL = "/robots.txt (trivial view)"
 #: The project's default: a new PostgreSQL connection for every request.
-NO_PERSISTENT = "status page, warm, with CONN_MAX_AGE=0 (a new database connection per request)"
+NO_PERSISTENT = "status page, warm, with CONN_MAX_AGE=0 (a new connection per database read)"
 
 
 def run() -> dict:
@@ -405,7 +405,8 @@ def markdown(result: dict) -> str:
         "the worker's memory. Why: `docs/decisions/0005-status-page-warm-path.md`.",
         "",
         "The same warm page on a second server with the project's default "
-        "`CONN_MAX_AGE=0`, where every request opens a PostgreSQL connection:",
+        "`CONN_MAX_AGE=0`, where every request that reaches the database opens a PostgreSQL "
+        "connection — with the lease, about one request per worker and second does:",
         "",
         "| request | requests/s | p50 | p99 |",
         "|---|---|---|---|",
