@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.alternatives.selectors import meeting_decisions
 from apps.core.forms import add_service_errors
+from apps.core.pages import bound, form_page, to_incident
 from apps.incidents.selectors import (
     can_contribute_to_incident,
     get_contributor_incident_for_user,
@@ -38,21 +38,6 @@ from .ical import meeting_invitation
 from .selectors import get_log_entry, get_meeting, get_update, update_recipients
 
 
-def _bound(request):
-    """The submitted data on a POST (even an empty one), nothing on a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _page(request, template: str, context: dict, form):
-    return render(request, template, context | {"form": form}, status=400 if form.errors else 200)
-
-
-def _to_incident(incident, anchor: str = ""):
-    return redirect(
-        reverse("incident_detail", args=[incident.pk]) + (f"#{anchor}" if anchor else "")
-    )
-
-
 def _localized(moment) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
@@ -63,7 +48,7 @@ def _localized(moment) -> str:
 @login_required
 def log_entry_create(request, pk: int):
     incident = get_contributor_incident_for_user(request.user, pk)
-    form = LogEntryForm(_bound(request), incident=incident)
+    form = LogEntryForm(bound(request), incident=incident)
     if form.is_valid():
         try:
             services.log_contact(incident=incident, recorded_by=request.user, **form.cleaned_data)
@@ -71,15 +56,15 @@ def log_entry_create(request, pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact was logged."))
-            return _to_incident(incident, "timeline")
-    return _page(request, "communications/log_form.html", {"incident": incident}, form)
+            return to_incident(incident, "timeline")
+    return form_page(request, "communications/log_form.html", {"incident": incident}, form)
 
 
 @login_required
 def log_entry_correct(request, pk: int, entry_pk: int):
     incident = get_contributor_incident_for_user(request.user, pk)
     entry = get_log_entry(incident, entry_pk)
-    form = LogCorrectionForm(_bound(request), entry=entry)
+    form = LogCorrectionForm(bound(request), entry=entry)
     if form.is_valid():
         try:
             correction = services.log_correct(
@@ -89,8 +74,8 @@ def log_entry_correct(request, pk: int, entry_pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The correction was added; the original entry stays."))
-            return _to_incident(incident, f"entry-{correction.pk}")
-    return _page(
+            return to_incident(incident, f"entry-{correction.pk}")
+    return form_page(
         request, "communications/log_correct.html", {"incident": incident, "entry": entry}, form
     )
 
@@ -101,7 +86,7 @@ def log_entry_correct(request, pk: int, entry_pk: int):
 @login_required
 def update_create(request, pk: int):
     incident = get_rw_incident_for_user(request.user, pk)
-    form = StatusUpdateForm(_bound(request))
+    form = StatusUpdateForm(bound(request))
     if form.is_valid():
         try:
             services.update_draft_save(incident=incident, author=request.user, **form.cleaned_data)
@@ -109,8 +94,8 @@ def update_create(request, pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved. Publish it when it is ready."))
-            return _to_incident(incident, "drafts")
-    return _page(
+            return to_incident(incident, "drafts")
+    return form_page(
         request, "communications/update_form.html", {"incident": incident, "update": None}, form
     )
 
@@ -120,7 +105,7 @@ def update_edit(request, pk: int, update_pk: int):
     incident = get_rw_incident_for_user(request.user, pk)
     update = get_update(incident, update_pk)
     form = StatusUpdateForm(
-        _bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
+        bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
     )
     if form.is_valid():
         try:
@@ -131,8 +116,8 @@ def update_edit(request, pk: int, update_pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved."))
-            return _to_incident(incident, "drafts")
-    return _page(
+            return to_incident(incident, "drafts")
+    return form_page(
         request, "communications/update_form.html", {"incident": incident, "update": update}, form
     )
 
@@ -149,7 +134,7 @@ def update_discard(request, pk: int, update_pk: int):
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("The draft was discarded."))
-            return _to_incident(incident, "drafts")
+            return to_incident(incident, "drafts")
     return render(
         request,
         "communications/update_discard.html",
@@ -177,7 +162,7 @@ def update_publish(request, pk: int, update_pk: int):
                 )
             else:
                 messages.success(request, _("Published."))
-            return _to_incident(incident, "timeline")
+            return to_incident(incident, "timeline")
     return render(
         request,
         "communications/update_publish.html",
@@ -197,7 +182,7 @@ def update_publish(request, pk: int, update_pk: int):
 @login_required
 def meeting_create(request, pk: int):
     incident = get_rw_incident_for_user(request.user, pk)
-    form = MeetingForm(_bound(request), incident=incident)
+    form = MeetingForm(bound(request), incident=incident)
     if form.is_valid():
         try:
             meeting = services.meeting_schedule(
@@ -210,7 +195,7 @@ def meeting_create(request, pk: int):
                 request, _("The meeting was scheduled; the invitations are on their way.")
             )
             return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
-    return _page(
+    return form_page(
         request, "communications/meeting_form.html", {"incident": incident, "meeting": None}, form
     )
 
@@ -238,7 +223,7 @@ def meeting_detail(request, pk: int, meeting_pk: int):
 def meeting_edit(request, pk: int, meeting_pk: int):
     incident = get_rw_incident_for_user(request.user, pk)
     meeting = get_meeting(incident, meeting_pk)
-    form = MeetingForm(_bound(request), incident=incident, meeting=meeting)
+    form = MeetingForm(bound(request), incident=incident, meeting=meeting)
     if form.is_valid():
         try:
             services.meeting_reschedule(meeting=meeting, **form.cleaned_data)
@@ -247,7 +232,7 @@ def meeting_edit(request, pk: int, meeting_pk: int):
         else:
             messages.success(request, _("The meeting was changed; the attendees get the update."))
             return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
-    return _page(
+    return form_page(
         request,
         "communications/meeting_form.html",
         {"incident": incident, "meeting": meeting},
@@ -280,7 +265,7 @@ def meeting_cancel(request, pk: int, meeting_pk: int):
 def meeting_outcome(request, pk: int, meeting_pk: int):
     incident = get_contributor_incident_for_user(request.user, pk)
     meeting = get_meeting(incident, meeting_pk)
-    form = MeetingOutcomeForm(_bound(request), meeting=meeting)
+    form = MeetingOutcomeForm(bound(request), meeting=meeting)
     if form.is_valid():
         try:
             services.meeting_record_outcome(
@@ -291,7 +276,7 @@ def meeting_outcome(request, pk: int, meeting_pk: int):
         else:
             messages.success(request, _("The outcome of the meeting was recorded."))
             return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
-    return _page(
+    return form_page(
         request,
         "communications/meeting_outcome.html",
         {"incident": incident, "meeting": meeting},
