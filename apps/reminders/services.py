@@ -168,12 +168,27 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
         }
 
 
+UPDATE_KINDS = (Kind.UPDATE_DUE_4H, Kind.UPDATE_OVERDUE, Kind.UPDATE_ESCALATED)
+
+
+def _snoozed(reminder: Reminder, now: datetime) -> bool:
+    return (
+        reminder.kind in UPDATE_KINDS
+        and Snooze.objects.filter(
+            incident_id=reminder.incident_id, due_at=reminder.due_at, until__gt=now
+        ).exists()
+    )
+
+
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
     """Deliver one reminder: lock it, re-check it, notify, mark it delivered.
 
     The e-mail is written to the outbox in the same transaction, so the
     in-app notification, the e-mail and the "delivered" mark happen together
-    or not at all. Returns "delivered", "obsolete", "skipped", "retry" or "failed".
+    or not at all. A reminder about an update deadline that was snoozed after
+    the reminder was queued waits (the sweep offers it again) until the snooze
+    ends. Returns "delivered", "obsolete", "deferred", "skipped", "retry" or
+    "failed".
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -185,6 +200,8 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
         if reminder is None:
             return "skipped"
         incident = Incident.objects.select_related("project").get(pk=reminder.incident_id)
+        if _snoozed(reminder, now):
+            return "deferred"
         reminder.attempts += 1
         if not _still_needed(reminder, incident, now):
             reminder.status = ReminderStatus.OBSOLETE

@@ -158,3 +158,21 @@ def test_there_is_nothing_to_snooze_once_resolved(informed, pm):
         _snooze(informed, pm, at=at, until=at + HOUR)
 
     assert exc.value.code == "no_deadline"
+
+
+def test_a_reminder_queued_before_the_snooze_waits_for_it_to_end(informed, pm):
+    from apps.reminders.models import Notification, Reminder, ReminderStatus
+    from apps.reminders.services import reminder_deliver, reminders_scan
+
+    due = informed.next_update_due_at
+    [queued] = reminders_scan(now=due - 4 * HOUR)  # "update due in 4 hours", not yet delivered
+    until = due - HOUR
+    _snooze(informed, pm, at=due - 4 * HOUR + MINUTE, until=until)
+
+    assert reminder_deliver(reminder_id=queued, now=due - 2 * HOUR) == "deferred"
+    waiting = Reminder.objects.get(pk=queued)
+    assert (waiting.status, waiting.attempts) == (ReminderStatus.PENDING, 0)
+    assert not Notification.objects.exists()
+
+    assert reminder_deliver(reminder_id=queued, now=until) == "delivered"
+    assert Notification.objects.get().reminder_id == queued
