@@ -19,12 +19,14 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _no_status_page_lease(settings):
     """Every request reads afresh; tests/statuspage/test_lease.py turns the lease on."""
-    from apps.statuspage import lease
+    from apps.statuspage import lease, pagecache
 
     settings.STATUSPAGE_LEASE_SECONDS = 0
     lease.clear()
+    pagecache.clear_local()
     yield
     lease.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture

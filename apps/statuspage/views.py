@@ -90,9 +90,14 @@ def _reader_time_zone(contact_time_zone: str | None) -> str:
     return settings.TIME_ZONE
 
 
-def _fingerprint(stamp: LinkStamp, language: str, tz: str, now) -> str:
-    """Everything the rendered page depends on; its hash is the ETag and cache key."""
-    parts = [str(stamp.link_id), language, tz, str(int(now.timestamp()) // TIME_BUCKET_SECONDS)]
+def _fingerprint(token_hash: str, stamp: LinkStamp, language: str, tz: str, now) -> str:
+    """Everything the rendered page depends on; its hash is the ETag and cache key.
+
+    The link's token hash, not only its id, so that no two links ever share a
+    key, even in a database whose ids started again.
+    """
+    bucket = str(int(now.timestamp()) // TIME_BUCKET_SECONDS)
+    parts = [token_hash, str(stamp.link_id), language, tz, bucket]
     for pk, updated_at, next_update_due_at in stamp.incidents:
         late = next_update_due_at is not None and next_update_due_at <= now
         parts.append(f"{pk}:{updated_at.timestamp()}:{int(late)}")
@@ -138,12 +143,13 @@ def status_page(request, token):
     ``updated_at``, hence the ETag, hence the key: nothing needs purging.
     """
     now = timezone.now()
-    stamp = lease.stamp(hash_token(token), lambda: link_stamp(token, now)) if token else None
+    token_hash = hash_token(token)
+    stamp = lease.stamp(token_hash, lambda: link_stamp(token, now)) if token else None
     if stamp is None:
         return _too_many(request) if too_many_misses(request) else _not_found(request)
     language = _reader_language(request, stamp.contact_language)
     tz = _reader_time_zone(stamp.contact_time_zone)
-    etag = quote_etag(_fingerprint(stamp, language, tz, now))
+    etag = quote_etag(_fingerprint(token_hash, stamp, language, tz, now))
     # One cache round trip: the address's misses, and one more view of the link.
     misses = lease.misses_and_count_view(
         miss_key(request), services.views_key(stamp.link_id), counters.read_and_add

@@ -82,7 +82,7 @@ def absolute(value):
 
 @register.simple_tag
 def colon():
-    """The separator after a label: ":" in English, "：" in Chinese."""
+    """The separator after a label: ": " in English, "：" (no space) in Chinese."""
     from django.utils.translation import pgettext
 
-    return pgettext("label separator", ":")
+    return pgettext("label separator", ": ")
