@@ -29,6 +29,7 @@ from apps.projects.models import ClientContact
 
 from .models import Alternative, AlternativeStatus, Decision
 from .selectors import agreeing_team, decidable_alternatives, decision_meetings
+from .services import ALTERNATIVE_FIELDS
 
 #: A schedule impact beyond ten years either way is a typing mistake.
 MAX_IMPACT_DAYS = 3650
@@ -89,20 +90,7 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
     def __init__(self, *args, alternative: Alternative | None = None, **kwargs):
         if alternative is not None:
             kwargs.setdefault("initial", {}).update(
-                {
-                    name: getattr(alternative, name)
-                    for name in (
-                        "title",
-                        "description",
-                        "schedule_impact_days",
-                        "cost_impact",
-                        "scope_impact",
-                        "risks",
-                        "pros",
-                        "cons",
-                        "version",
-                    )
-                }
+                {name: getattr(alternative, name) for name in (*ALTERNATIVE_FIELDS, "version")}
             )
         super().__init__(*args, **kwargs)
         if alternative is None:

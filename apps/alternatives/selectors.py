@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from apps.communications.models import Meeting, MeetingStatus
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
+from apps.projects.selectors import project_team
 
 from .models import Alternative, AlternativeStatus, Decision
 
@@ -80,10 +81,4 @@ def decision_meetings(incident: Incident) -> QuerySet[Meeting]:
 
 def agreeing_team(incident: Incident):
     """Who can agree for the team: the project's members and its PMO lead."""
-    project = incident.project
-    return (
-        get_user_model()
-        .objects.filter(Q(memberships__project=project) | Q(pk=project.pmo_lead_id))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return project_team(incident.project)

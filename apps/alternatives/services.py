@@ -16,6 +16,7 @@ from apps.core.concurrency import save_if_unchanged
 from apps.incidents.models import Incident, Status
 from apps.incidents.services import incident_change_status, incident_public_changed
 from apps.projects.models import ClientContact
+from apps.projects.selectors import project_team_ids
 
 from .models import Alternative, AlternativeStatus, Decision
 
@@ -196,8 +197,7 @@ def decision_record(
         )
     if any(contact.project_id != incident.project_id for contact in client_agreed):
         raise ValidationError({"client_agreed": _("Only contacts of this project can agree.")})
-    members = set(incident.project.memberships.values_list("user_id", flat=True))
-    members.add(incident.project.pmo_lead_id)
+    members = project_team_ids(incident.project)
     if not team_agreed:
         raise ValidationError({"team_agreed": _("Name who agreed for the team.")})
     if any(user.pk not in members for user in team_agreed):

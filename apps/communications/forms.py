@@ -9,13 +9,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import LocalDateTimeField, in_your_time_zone
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
+from apps.projects.selectors import project_team
 
 from .models import Channel, LogEntry, Meeting, Reaction
 
@@ -83,13 +83,7 @@ class ContactChoiceField(_CheckboxesField):
 
 
 def _team_queryset(incident: Incident):
-    project = incident.project
-    return (
-        get_user_model()
-        .objects.filter(Q(memberships__project=project) | Q(pk=project.pmo_lead_id))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return project_team(incident.project)
 
 
 def _reaction_field(**kwargs) -> forms.TypedChoiceField:

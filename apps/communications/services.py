@@ -13,7 +13,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from apps.incidents.models import Incident, Status
 from apps.incidents.services import incident_public_changed, incident_record_first_contact
 from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
+from apps.projects.selectors import project_team_ids
 
 from .ical import meeting_cancellation, meeting_invitation
 from .models import (
@@ -51,8 +51,8 @@ def _check_participants(incident: Incident, contacts: Iterable[ClientContact], u
         raise ValidationError(
             {"client_participants": _("Only contacts of this project can take part.")}
         )
-    member_ids = set(incident.project.memberships.values_list("user_id", flat=True))
-    if any(user.pk not in member_ids and user.pk != incident.project.pmo_lead_id for user in users):
+    team = project_team_ids(incident.project)
+    if any(user.pk not in team for user in users):
         raise ValidationError(
             {"team_participants": _("Only members of this project can take part.")}
         )
@@ -494,7 +494,3 @@ def meeting_record_outcome(
             now=now,
         )
     return meeting
-
-
-def incident_url(incident: Incident) -> str:
-    return settings.SITE_URL + reverse("incident_detail", args=[incident.pk])

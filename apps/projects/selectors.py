@@ -4,6 +4,7 @@ A user sees the projects they are a member of; PMO staff see every project.
 Anything else is a 404, so a stranger cannot even learn that a project exists.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -62,6 +63,22 @@ def get_rw_project_for_user(user: AbstractBaseUser, pk: int) -> Project:
     if not can_write_project(user, project):
         raise PermissionDenied
     return project
+
+
+def project_team(project: Project) -> QuerySet:
+    """Who speaks for the team on a project: its members and its PMO lead."""
+    return (
+        get_user_model()
+        .objects.filter(Q(memberships__project=project) | Q(pk=project.pmo_lead_id))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def project_team_ids(project: Project) -> set[int]:
+    return set(Membership.objects.filter(project=project).values_list("user_id", flat=True)) | {
+        project.pmo_lead_id
+    }
 
 
 def project_detail(project: Project) -> Project:
