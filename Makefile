@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up, load demo data and start web + worker + beat on port $(PORT)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - run the benchmarks (needs PostgreSQL; see docs/benchmarks.md)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and the layers contract (lint-imports)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

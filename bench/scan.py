@@ -21,8 +21,8 @@ def build(now) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from apps.incidents.models import Incident, Severity, Status
-    from apps.projects.models import Client, Membership, Project, Role
+    from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
+    from apps.projects.models import Client, Membership, Project, ProjectRole
 
     rng = random.Random(42)
     User = get_user_model()
@@ -40,7 +40,7 @@ def build(now) -> dict:
         )
         Membership.objects.bulk_create(
             [
-                Membership(project=p, user=u, role=Role.PM)
+                Membership(project=p, user=u, role=ProjectRole.PM)
                 for p, u in zip(projects, pms, strict=True)
             ]
         )
@@ -62,8 +62,8 @@ def build(now) -> dict:
                 project=project,
                 title="Bench",
                 summary="Bench",
-                severity=Severity.HIGH,
-                status=Status.DECLARED,
+                severity=IncidentSeverity.HIGH,
+                status=IncidentStatus.DECLARED,
                 declared_by=lead,
                 declared_at=declared,
                 first_contact_due_at=declared + timedelta(hours=24),
@@ -81,8 +81,8 @@ def build(now) -> dict:
             project=project,
             title="Bench",
             summary="Bench",
-            severity=Severity.HIGH,
-            status=Status.RECOVERING,
+            severity=IncidentSeverity.HIGH,
+            status=IncidentStatus.RECOVERING,
             declared_by=lead,
             declared_at=declared,
             first_contact_due_at=declared + timedelta(hours=24),

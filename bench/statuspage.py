@@ -78,9 +78,9 @@ def build(now) -> dict:
     from django.contrib.auth import get_user_model
 
     from apps.communications import services as communications
-    from apps.communications.models import Channel
+    from apps.communications.models import LogChannel
     from apps.incidents import services as incidents
-    from apps.projects.models import Client, ClientContact, Membership, Project, Role
+    from apps.projects.models import Client, ClientContact, Membership, Project, ProjectRole
     from apps.statuspage.services import link_create
 
     User = get_user_model()
@@ -88,7 +88,7 @@ def build(now) -> dict:
     pm = User.objects.create(username="bench.page.pm", email="pm@bench.example.com")
     client = Client.objects.create(name="Bench client for the status page")
     project = Project.objects.create(client=client, name="Dispatch platform", pmo_lead=lead)
-    Membership.objects.create(project=project, user=pm, role=Role.PM)
+    Membership.objects.create(project=project, user=pm, role=ProjectRole.PM)
     contact = ClientContact.objects.create(
         project=project,
         name="Bench reader",
@@ -100,7 +100,7 @@ def build(now) -> dict:
     start = now - timedelta(days=60)
     incident = incidents.incident_declare(
         project=project,
-        declared_by=pm,
+        actor=pm,
         title="Real-time dispatch launch delayed",
         summary="The real-time dispatch cannot launch on the planned date.",
         cause="The routing algorithm does not scale past 2,000 vehicles.",
@@ -118,17 +118,17 @@ def build(now) -> dict:
         at = start + timedelta(hours=1) + i * step
         update = communications.update_draft_save(
             incident=incident,
-            author=pm,
+            actor=pm,
             body_en=f"Update {i + 1}: **progress** on the redesign.\n\n- item one\n- item two",
             body_zh_hans=f"第 {i + 1} 次更新:重新设计的**进展**。",
             now=at,
         )
-        communications.update_publish(update=update, published_by=pm, now=at)
+        communications.update_publish(update=update, actor=pm, now=at)
         if i % (UPDATES // CLIENT_ENTRIES) == 0:
             communications.log_contact(
                 incident=incident,
-                recorded_by=pm,
-                channel=Channel.CALL,
+                actor=pm,
+                channel=LogChannel.CALL,
                 occurred_at=at,
                 summary=f"Call {i + 1} with the client's CIO about the options.",
                 client_visible=True,
@@ -136,14 +136,14 @@ def build(now) -> dict:
             )
     communications.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="Decision on the recovery option",
         starts_at=now + timedelta(days=2),
         duration_minutes=60,
         location="https://meet.example.com/candor",
         now=now,
     )
-    _link, token = link_create(created_by=pm, incident=incident, contact=contact, now=now)
+    _link, token = link_create(actor=pm, incident=incident, contact=contact, now=now)
     return {"token": token, "path": f"/s/{token}/"}
 
 

@@ -39,7 +39,7 @@ def _beat_schedule() -> dict:
     # a worker that is just starting a minute to pick up the first one).
     return {
         "heartbeat": {
-            "task": "apps.reminders.tasks.heartbeat",
+            "task": "apps.core.tasks.heartbeat",
             "schedule": settings.CELERY_HEARTBEAT_SECONDS,
             "options": {"expires": max(settings.CELERY_HEARTBEAT_SECONDS, 60)},
         },
@@ -50,6 +50,11 @@ def _beat_schedule() -> dict:
         },
         "sweep": {
             "task": "apps.reminders.tasks.sweep",
+            "schedule": settings.REMINDER_SWEEP_SECONDS,
+            "options": {"expires": max(settings.REMINDER_SWEEP_SECONDS, 60)},
+        },
+        "outbox-sweep": {
+            "task": "apps.outbox.tasks.sweep",
             "schedule": settings.REMINDER_SWEEP_SECONDS,
             "options": {"expires": max(settings.REMINDER_SWEEP_SECONDS, 60)},
         },

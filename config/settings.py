@@ -44,16 +44,21 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Bottom layer first: each app imports only the ones listed before it
+    # (pyproject.toml's import-linter contract checks it).
     "apps.core",
+    "apps.events",
     "apps.accounts",
+    "apps.outbox",
+    "apps.notifications",
     "apps.projects",
     "apps.incidents",
-    "apps.reminders",
-    "apps.outbox",
     "apps.communications",
-    "apps.statuspage",
     "apps.actionplans",
     "apps.alternatives",
+    "apps.reminders",
+    "apps.statuspage",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.reminders.context_processors.notifications",
+                "apps.notifications.context_processors.notifications",
                 "apps.core.context_processors.scheduler_warning",
             ],
         },

@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from apps.core.views import robots_txt
-from apps.reminders.health_views import healthz
+from apps.core.views import healthz, robots_txt
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False), name="home"),
@@ -17,6 +16,7 @@ urlpatterns = [
     path("", include("apps.incidents.urls")),
     path("", include("apps.statuspage.urls")),
     path("", include("apps.communications.urls")),
+    path("", include("apps.notifications.urls")),
     path("", include("apps.reminders.urls")),
     path("", include("apps.actionplans.urls")),
     path("", include("apps.alternatives.urls")),

@@ -10,8 +10,18 @@ run is a message the broker lost.
 
 from collections import deque
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.test import TestCase
+
+
+def _task(name: str):
+    """The registered task of that name (its module is imported on first use)."""
+    from config.celery import app
+
+    if name not in app.tasks:
+        import_module(name.rpartition(".")[0])
+    return app.tasks[name]
 
 
 @dataclass
@@ -20,18 +30,18 @@ class EnqueuedTasks:
     #: Every (task name, args) ever enqueued during the test, in order.
     history: list[tuple[str, tuple]] = field(default_factory=list)
 
-    def record(self, task, args: tuple, producer=None) -> None:
-        self.pending.append((task, tuple(args)))
-        self.history.append((task.name, tuple(args)))
+    def record(self, task_name: str, args: tuple, producer=None) -> None:
+        self.pending.append((task_name, tuple(args)))
+        self.history.append((task_name, tuple(args)))
 
-    def record_many(self, task, ids) -> None:
+    def record_many(self, task_name: str, ids) -> None:
         for pk in ids:
-            self.record(task, (pk,))
+            self.record(task_name, (pk,))
 
     @property
     def messages(self) -> list[tuple[str, tuple]]:
         """What is waiting in the "broker": (task name, args)."""
-        return [(task.name, args) for task, args in self.pending]
+        return list(self.pending)
 
     def args_of(self, task_name: str) -> list[tuple]:
         return [args for name, args in self.messages if name.endswith(task_name)]
@@ -50,13 +60,13 @@ class EnqueuedTasks:
         ran = []
         kept = deque()
         while self.pending:
-            task, args = self.pending.popleft()
-            if only is not None and not task.name.endswith(only):
-                kept.append((task, args))
+            name, args = self.pending.popleft()
+            if only is not None and not name.endswith(only):
+                kept.append((name, args))
                 continue
             with TestCase.captureOnCommitCallbacks(execute=True):
-                task(*args)
-            ran.append((task.name, args))
+                _task(name)(*args)
+            ran.append((name, args))
         self.pending = kept
         return ran
 

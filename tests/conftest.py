@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 
 from .factories import IncidentFactory, ProjectFactory, UserFactory, member
 
@@ -43,17 +43,17 @@ def project(db):
 
 @pytest.fixture
 def pm(project):
-    return member(project, Role.PM, username="pm")
+    return member(project, ProjectRole.PM, username="pm")
 
 
 @pytest.fixture
 def team_member(project):
-    return member(project, Role.MEMBER, username="teammate")
+    return member(project, ProjectRole.MEMBER, username="teammate")
 
 
 @pytest.fixture
 def viewer(project):
-    return member(project, Role.VIEWER, username="viewer")
+    return member(project, ProjectRole.VIEWER, username="viewer")
 
 
 @pytest.fixture

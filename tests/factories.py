@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Profile
 from apps.incidents import services as incident_services
-from apps.incidents.models import Incident, Severity
-from apps.projects.models import Client, ClientContact, Membership, Project, Role
+from apps.incidents.models import Incident, IncidentSeverity
+from apps.projects.models import Client, ClientContact, Membership, Project, ProjectRole
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test data
 
@@ -70,7 +70,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     user = factory.SubFactory(UserFactory)
-    role = Role.MEMBER
+    role = ProjectRole.MEMBER
 
 
 class ClientContactFactory(factory.django.DjangoModelFactory):
@@ -110,11 +110,11 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     declared_by = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Incident {n}")
     summary = "The launch cannot happen on the planned date."
-    severity = Severity.HIGH
+    severity = IncidentSeverity.HIGH
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return incident_services.incident_declare(**kwargs)
+        return incident_services.incident_declare(actor=kwargs.pop("declared_by"), **kwargs)
 
 
 def informed_incident(
@@ -127,10 +127,12 @@ def informed_incident(
     now = now or timezone.now()
     incident = IncidentFactory(now=now, **kwargs)
     at = now + contact_after
-    return incident_services.incident_record_first_contact(incident=incident, at=at, now=at)
+    return incident_services.incident_record_first_contact(
+        incident=incident, at=at, now=at, actor=incident.declared_by
+    )
 
 
-def member(project: Project, role: str = Role.MEMBER, **user_kwargs):
+def member(project: Project, role: str = ProjectRole.MEMBER, **user_kwargs):
     """A new user with the given role on the project."""
     user = UserFactory(**user_kwargs)
     MembershipFactory(project=project, user=user, role=role)
@@ -209,13 +211,18 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
+    """An inbox entry; ``incident=`` makes it about that incident (its link and title)."""
+
     class Meta:
-        model = "reminders.Notification"
+        model = "notifications.Notification"
+        exclude = ("incident",)
 
     user = factory.SubFactory(UserFactory)
     incident = None
+    key = factory.Sequence(lambda n: f"test:{n}")
     title = factory.Sequence(lambda n: f"Update overdue: incident {n}")
     body = "The update promised to the client is overdue."
-    url = factory.LazyAttribute(lambda o: f"/incidents/{o.incident.pk}/" if o.incident else "")
+    url = factory.LazyAttribute(lambda o: o.incident.get_absolute_url() if o.incident else "")
+    about = factory.LazyAttribute(lambda o: o.incident.title if o.incident else "")
     is_escalation = False
     created_at = factory.LazyFunction(timezone.now)

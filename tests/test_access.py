@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from apps.projects.models import Membership, Role
+from apps.projects.models import Membership, ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -50,7 +50,7 @@ VALID_POST = {
         "language": "en",
         "time_zone": "UTC",
     },
-    "member_add": {"username": "newcomer", "role": Role.PM},
+    "member_add": {"username": "newcomer", "role": ProjectRole.PM},
     "incident_declare": {"title": "Break-in", "summary": "It broke.", "severity": "high"},
     "incident_edit": {"title": "Renamed", "summary": "It broke.", "severity": "low", "version": 1},
     "incident_status": {"status": "plan_agreed"},
@@ -63,7 +63,7 @@ def world(project, pm, now):
     """A project with one of everything, and the kwargs to reach each URL."""
     contact = ClientContactFactory(project=project)
     incident = informed_incident(project=project, declared_by=pm, now=now - timedelta(hours=2))
-    teammate = member(project, Role.MEMBER)
+    teammate = member(project, ProjectRole.MEMBER)
     UserFactory(username="newcomer")
     kwargs = {
         "project_detail": {"pk": project.pk},
@@ -166,7 +166,7 @@ def test_membership_of_another_project_is_404_even_for_the_pm(world, project, pm
 # --- viewers and team members -------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.MEMBER])
+@pytest.mark.parametrize("role", [ProjectRole.VIEWER, ProjectRole.MEMBER])
 @pytest.mark.parametrize("name", READ_URLS)
 def test_viewer_and_team_member_can_read(world, project, login, role, name):
     client = login(member(project, role))
@@ -174,7 +174,7 @@ def test_viewer_and_team_member_can_read(world, project, login, role, name):
     assert client.get(world[name]).status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.MEMBER])
+@pytest.mark.parametrize("role", [ProjectRole.VIEWER, ProjectRole.MEMBER])
 @pytest.mark.parametrize(("name", "methods"), WRITE_URLS)
 def test_viewer_and_team_member_get_403_on_write_urls(world, project, login, role, name, methods):
     client = login(member(project, role))
@@ -187,7 +187,7 @@ def test_viewer_and_team_member_get_403_on_write_urls(world, project, login, rol
     assert _snapshot(project) == before
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.MEMBER])
+@pytest.mark.parametrize("role", [ProjectRole.VIEWER, ProjectRole.MEMBER])
 def test_read_only_roles_are_offered_no_write_controls(world, project, login, role):
     client = login(member(project, role))
 

@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from apps.accounts.models import Profile
-from apps.incidents.models import Incident, Status
+from apps.core.models import Heartbeat
+from apps.core.services import heartbeat_record
+from apps.incidents.models import Incident, IncidentStatus
 from apps.projects.models import Client, ClientContact, Membership, Project
-from apps.reminders.models import Heartbeat
-from apps.reminders.services import heartbeat_record
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -139,9 +139,9 @@ def test_resolve_action_goes_through_the_service(project, pm, superuser, login, 
 
     informed.refresh_from_db()
     declared.refresh_from_db()
-    assert informed.status == Status.RESOLVED
+    assert informed.status == IncidentStatus.RESOLVED
     assert informed.next_update_due_at is None
-    assert declared.status == Status.DECLARED
+    assert declared.status == IncidentStatus.DECLARED
     assert "Fresh: An incident that is “Declared” cannot become “Resolved”." in (
         response.content.decode()
     )

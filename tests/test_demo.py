@@ -9,9 +9,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from apps.core.demo import DEMO_PASSWORD, USERS
-from apps.incidents.models import Incident, Severity, Status
-from apps.projects.models import Client, ClientContact, Membership, Project, Role
+from apps.demo.data import DEMO_PASSWORD, USERS
+from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
+from apps.projects.models import Client, ClientContact, Membership, Project, ProjectRole
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_every_demo_project_has_a_pm_and_the_pmo_lead(now):
 
     for project in Project.objects.all():
         assert project.pmo_lead == pmo
-        assert project.memberships.filter(role=Role.PM).exists()
+        assert project.memberships.filter(role=ProjectRole.PM).exists()
     assert pmo.is_superuser and pmo.is_staff
 
 
@@ -100,11 +100,11 @@ def test_the_articles_case_is_told_at_once_and_delivered(now):
 
     case = Incident.objects.get(title__contains="调度引擎性能瓶颈")
 
-    assert case.severity == Severity.CRITICAL
+    assert case.severity == IncidentSeverity.CRITICAL
     assert case.first_contact_met is True
     assert case.first_contact_at - case.declared_at <= timedelta(hours=3)
     assert case.is_ready_to_disclose
-    assert case.status == Status.RESOLVED
+    assert case.status == IncidentStatus.RESOLVED
     assert case.next_update_due_at is None
 
 
@@ -112,18 +112,18 @@ def test_demo_incidents_cover_the_stages_the_dashboard_shows(now):
     _load()
 
     waiting = Incident.objects.get(title__startswith="Biometric")
-    assert waiting.status == Status.DECLARED
+    assert waiting.status == IncidentStatus.DECLARED
     assert waiting.first_contact_at is None
     assert waiting.first_contact_due_at == now + timedelta(hours=19)
     assert not waiting.is_ready_to_disclose
 
     overrun = Incident.objects.get(title__startswith="迁移预算超支")
-    assert overrun.status == Status.RESOLVED
+    assert overrun.status == IncidentStatus.RESOLVED
     assert overrun.next_update_due_at is None
 
     nightly = Incident.objects.get(title__startswith="报表延迟")
     assert nightly.is_open
-    assert nightly.status != Status.DECLARED
+    assert nightly.status != IncidentStatus.DECLARED
     assert nightly.first_contact_met is True
     assert nightly.next_update_due_at is not None
 

@@ -470,7 +470,9 @@ def chinese_contact(incident):
 def published(incident, chinese_contact, now):
     """The client was told an hour after the declaration; then an update went out."""
     at = now + timedelta(hours=1)
-    informed = incidents.incident_record_first_contact(incident=incident, at=at, now=at)
+    informed = incidents.incident_record_first_contact(
+        incident=incident, at=at, now=at, actor=incident.declared_by
+    )
     publish(informed, now=at)
     informed.refresh_from_db()
     return informed

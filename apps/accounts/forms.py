@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from apps.projects.forms import TimeZoneField
+from apps.core.fields import TimeZoneField
 
 from .models import Language
 

@@ -41,7 +41,9 @@ def preferences(request):
         initial={"language": profile.language, "time_zone": profile.time_zone},
     )
     if request.method == "POST" and form.is_valid():
-        profile = services.profile_update(user=request.user, **form.cleaned_data)
+        profile = services.profile_update(
+            user=request.user, actor=request.user, **form.cleaned_data
+        )
         translation.activate(profile.language)
         messages.success(request, _("Your preferences were saved."))
         response = redirect("preferences")

@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.incidents.models import Status
-from apps.projects.models import Membership
+from apps.core.forms import add_service_errors
+from apps.incidents.services import ensure_not_closed
 
 from . import services
 from .models import ActionItem, Remedy
@@ -19,19 +20,12 @@ class ActionItemAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         incident = self.instance.incident
-        if incident.status == Status.CLOSED:
-            raise forms.ValidationError(_("The incident is closed: its plan is final."))
-        owner = cleaned.get("owner")
-        if (
-            owner is not None
-            and not Membership.objects.filter(
-                project_id=incident.project_id, user=owner, role__in=services.OWNER_ROLES
-            ).exists()
-        ):
-            self.add_error(
-                "owner",
-                _("The owner must be a project manager or team member of this project."),
-            )
+        try:
+            ensure_not_closed(incident)
+            if cleaned.get("owner") is not None:
+                services.check_owner(incident, cleaned["owner"])
+        except ValidationError as exc:
+            add_service_errors(self, exc)
         return cleaned
 
 
@@ -67,19 +61,41 @@ class ActionItemAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         saved = ActionItem.objects.select_related("incident").get(pk=obj.pk)
         fields = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
         # The administrator corrects what is saved now: their edit wins.
         services.action_item_update(
-            item=saved, expected_version=saved.version, changed_by=request.user, **fields
+            item=saved, expected_version=saved.version, actor=request.user, **fields
         )
         obj.refresh_from_db()
+
+
+class RemedyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Remedy
+        fields = ("answer", "answered_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ensure_not_closed(self.instance.incident)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        answered_at = cleaned.get("answered_at")
+        if answered_at and answered_at < self.instance.offered_at:
+            self.add_error("answered_at", _("The answer cannot come before the offer."))
+        return cleaned
 
 
 @admin.register(Remedy)
 class RemedyAdmin(admin.ModelAdmin):
     """Offers are recorded in the app; the client's answer can be corrected here."""
+
+    form = RemedyAdminForm
 
     list_display = ("kind", "incident", "value", "offered_at", "answer", "answered_at")
     list_filter = ("answer", "kind", "incident__project")
@@ -92,10 +108,14 @@ class RemedyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         remedy = Remedy.objects.select_related("incident").get(pk=obj.pk)
         services.remedy_answer(
             remedy=remedy,
+            actor=request.user,
             answer=form.cleaned_data["answer"],
             answered_at=form.cleaned_data.get("answered_at"),
         )

@@ -12,22 +12,20 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.communications.forms import MAX_SUMMARY_CHARS, TOO_LONG
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
-from apps.core.fields import IdChoiceField, LocalDateTimeField, in_your_time_zone
+from apps.core.fields import (
+    AMOUNT,
+    AMOUNT_ERRORS,
+    IdChoiceField,
+    LocalDateTimeField,
+    in_your_time_zone,
+    text_field,
+)
 from apps.incidents.models import Incident
 
-from .models import ActionItem, ItemKind, ItemStatus, RemedyAnswer, RemedyKind
+from .models import ActionItem, ActionItemKind, ActionItemStatus, RemedyAnswer, RemedyKind
 from .services import OWNER_ROLES
 
-#: Amounts as the database stores them: 14 digits, 2 after the point.
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
-AMOUNT_ERRORS = {
-    "invalid": _("Enter an amount, for example 1200.50."),
-    "max_digits": _("Enter an amount below one trillion."),
-    "max_whole_digits": _("Enter an amount below one trillion."),
-    "max_decimal_places": _("Enter at most 2 digits after the decimal point."),
-}
 PROGRESS_ERROR = _("Progress is a percentage from 0 to 100.")
 
 
@@ -51,23 +49,12 @@ def owner_queryset(incident: Incident):
     )
 
 
-def _text(label, *, required: bool = False, rows: int = 3, **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=MAX_SUMMARY_CHARS,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=TOO_LONG | kwargs.pop("error_messages", {}),
-        **kwargs,
-    )
-
-
 class ActionItemForm(forms.Form):
     """Add an action to the plan."""
 
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=ItemKind.choices,
+        choices=ActionItemKind.choices,
         error_messages={"invalid_choice": _("Choose remediation or prevention.")},
     )
     title = forms.CharField(
@@ -75,7 +62,7 @@ class ActionItemForm(forms.Form):
         max_length=200,
         error_messages={"required": _("Give the action a short title.")},
     )
-    description = _text(_("Description"), help_text=_("What exactly will be done, and how."))
+    description = text_field(_("Description"), help_text=_("What exactly will be done, and how."))
     owner = OwnerChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
     due_at = LocalDateTimeField(label=_("Due"), help_text=in_your_time_zone())
     client_visible = forms.BooleanField(
@@ -119,7 +106,7 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
 
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=ItemStatus.choices,
+        choices=ActionItemStatus.choices,
         error_messages={"invalid_choice": _("Choose a status from the list.")},
     )
     progress = forms.IntegerField(
@@ -135,7 +122,7 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
         },
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )
-    dropped_reason = _text(
+    dropped_reason = text_field(
         _("Why it was dropped"),
         rows=2,
         help_text=_("Needed when the action is dropped; the client may see it."),
@@ -177,7 +164,7 @@ class RemedyForm(forms.Form):
         choices=RemedyKind.choices,
         error_messages={"invalid_choice": _("Choose a kind of remedy from the list.")},
     )
-    description = _text(
+    description = text_field(
         _("Description"),
         required=True,
         help_text=_("What exactly is offered, for how long, on what terms."),

@@ -7,26 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from apps.incidents.models import Incident
 
 
-class ItemKind(models.TextChoices):
+class ActionItemKind(models.TextChoices):
     REMEDIATION = "remediation", _("Remediation (fix the current problem)")
     PREVENTION = "prevention", _("Prevention (stop it happening again)")
 
 
-class ItemStatus(models.TextChoices):
+class ActionItemStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
 
 
-OPEN_ITEM_STATUSES = (ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
+OPEN_ITEM_STATUSES = (ActionItemStatus.PLANNED, ActionItemStatus.IN_PROGRESS)
 
 
 class ActionItem(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("incident")
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=ItemKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=ActionItemKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
@@ -37,7 +37,10 @@ class ActionItem(models.Model):
     )
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(
-        _("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.PLANNED
+        _("status"),
+        max_length=12,
+        choices=ActionItemStatus.choices,
+        default=ActionItemStatus.PLANNED,
     )
     dropped_reason = models.TextField(_("why it was dropped"), blank=True)
     progress = models.PositiveSmallIntegerField(
@@ -106,7 +109,7 @@ class Remedy(models.Model):
     """Something offered to the client to make up for the failure."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="remedies", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="remedies", verbose_name=_("incident")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RemedyKind.choices)
     description = models.TextField(_("description"))

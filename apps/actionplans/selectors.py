@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.incidents.models import Incident
 
-from .models import OPEN_ITEM_STATUSES, ActionItem, ItemKind, ItemStatus, Remedy
+from .models import OPEN_ITEM_STATUSES, ActionItem, ActionItemKind, ActionItemStatus, Remedy
 
 
 @dataclass(frozen=True)
@@ -22,16 +22,16 @@ class Plan:
 
     @property
     def remediation(self) -> list[ActionItem]:
-        return [item for item in self.items if item.kind == ItemKind.REMEDIATION]
+        return [item for item in self.items if item.kind == ActionItemKind.REMEDIATION]
 
     @property
     def prevention(self) -> list[ActionItem]:
-        return [item for item in self.items if item.kind == ItemKind.PREVENTION]
+        return [item for item in self.items if item.kind == ActionItemKind.PREVENTION]
 
     @property
     def progress(self) -> int | None:
         """The average progress of the items still part of the plan (dropped ones are not)."""
-        counted = [item.progress for item in self.items if item.status != ItemStatus.DROPPED]
+        counted = [item.progress for item in self.items if item.status != ActionItemStatus.DROPPED]
         if not counted:
             return None
         return round(sum(counted) / len(counted))
@@ -42,24 +42,61 @@ class Plan:
 
     @property
     def done_count(self) -> int:
-        return sum(1 for item in self.items if item.status == ItemStatus.DONE)
+        return sum(1 for item in self.items if item.status == ActionItemStatus.DONE)
 
     @property
     def counted_count(self) -> int:
-        return sum(1 for item in self.items if item.status != ItemStatus.DROPPED)
+        return sum(1 for item in self.items if item.status != ActionItemStatus.DROPPED)
+
+
+#: What the client's status page may show of an action item (not its owner).
+CLIENT_ITEM_FIELDS = (
+    "id",
+    "incident_id",
+    "kind",
+    "title",
+    "description",
+    "due_at",
+    "status",
+    "dropped_reason",
+    "progress",
+    "client_visible",
+)
+
+
+def plans_for(
+    incident_ids: list[int], now: datetime | None = None, *, for_client: bool = False
+) -> dict[int, Plan]:
+    """The plans of these incidents in one query: the items by due moment.
+
+    The incident page and the client's status page read their plans here.
+    For the client (``for_client``), only the items visible to the client,
+    and nothing of them the client should not see (who owns them).
+    """
+    now = now or timezone.now()
+    items = ActionItem.objects.filter(incident_id__in=incident_ids).order_by("due_at", "pk")
+    if for_client:
+        items = items.filter(client_visible=True).only(*CLIENT_ITEM_FIELDS)
+    else:
+        items = items.select_related("owner")
+    grouped: dict[int, list[ActionItem]] = {pk: [] for pk in incident_ids}
+    for item in items:
+        item.overdue = item.is_overdue(now)
+        grouped[item.incident_id].append(item)
+    return {pk: Plan(items=found, now=now) for pk, found in grouped.items()}
 
 
 def incident_plan(incident: Incident, now: datetime | None = None) -> Plan:
-    """The plan in one query: the items by due moment, with their owners."""
-    now = now or timezone.now()
-    items = list(
-        ActionItem.objects.filter(incident=incident)
-        .select_related("owner")
-        .order_by("due_at", "pk")
-    )
-    for item in items:
-        item.overdue = item.is_overdue(now)
-    return Plan(items=items, now=now)
+    """The incident page's plan: every item, with its owner."""
+    return plans_for([incident.pk], now)[incident.pk]
+
+
+def remedies_for(incident_ids: list[int]) -> dict[int, list[Remedy]]:
+    """The remedies offered on these incidents, in the order they were offered."""
+    grouped: dict[int, list[Remedy]] = {pk: [] for pk in incident_ids}
+    for remedy in Remedy.objects.filter(incident_id__in=incident_ids).order_by("offered_at", "pk"):
+        grouped[remedy.incident_id].append(remedy)
+    return grouped
 
 
 def incident_remedies(incident: Incident) -> QuerySet[Remedy]:

@@ -1,4 +1,8 @@
-"""The action plan: remediation and prevention items, and remedies offered."""
+"""The action plan: remediation and prevention items, and remedies offered.
+
+Each service takes the acting user (``actor``) and records its event in the
+same transaction (see ``docs/events.md``).
+"""
 
 from datetime import datetime
 from decimal import Decimal
@@ -11,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from apps.communications.services import log_note
 from apps.core.concurrency import save_if_unchanged
-from apps.incidents.models import Incident, Status
-from apps.incidents.services import incident_public_changed
-from apps.projects.models import Membership, Role
+from apps.events.services import Actor, changes, event_record, snapshot
+from apps.incidents.models import Incident
+from apps.incidents.services import ensure_not_closed, incident_public_changed
+from apps.projects.models import Membership, ProjectRole
 
-from .models import ActionItem, ItemStatus, Remedy, RemedyAnswer
+from .models import ActionItem, ActionItemStatus, Remedy, RemedyAnswer
 
 ITEM_FIELDS = (
     "kind",
@@ -29,15 +34,14 @@ ITEM_FIELDS = (
     "client_visible",
 )
 #: Roles that can own an action item (viewers only read).
-OWNER_ROLES = (Role.PM, Role.MEMBER)
+OWNER_ROLES = (ProjectRole.PM, ProjectRole.MEMBER)
 
 
-def _check_open(incident: Incident) -> None:
-    if incident.status == Status.CLOSED:
-        raise ValidationError(_("The incident is closed: its plan is final."), code="closed")
+REMEDY_ANSWER_FIELDS = ("answer", "answered_at")
+REMEDY_FIELDS = ("kind", "description", "value", "offered_at")
 
 
-def _check_owner(incident: Incident, owner: AbstractBaseUser) -> None:
+def check_owner(incident: Incident, owner: AbstractBaseUser) -> None:
     is_member = Membership.objects.filter(
         project_id=incident.project_id, user=owner, role__in=OWNER_ROLES
     ).exists()
@@ -55,24 +59,24 @@ def _normalise(item: ActionItem, now: datetime) -> None:
         raise ValidationError({"title": _("Give the action a short title.")})
     if not 0 <= item.progress <= 100:
         raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
-    if item.status == ItemStatus.DROPPED and not item.dropped_reason:
+    if item.status == ActionItemStatus.DROPPED and not item.dropped_reason:
         raise ValidationError({"dropped_reason": _("Say why the action is dropped.")})
-    if item.status != ItemStatus.DROPPED:
+    if item.status != ActionItemStatus.DROPPED:
         item.dropped_reason = ""
-    if item.status == ItemStatus.DONE:
+    if item.status == ActionItemStatus.DONE:
         item.progress = 100
         item.completed_at = item.completed_at or now
     else:
         item.completed_at = None
-        if item.status == ItemStatus.PLANNED and item.progress > 0:
-            item.status = ItemStatus.IN_PROGRESS
+        if item.status == ActionItemStatus.PLANNED and item.progress > 0:
+            item.status = ActionItemStatus.IN_PROGRESS
 
 
 @transaction.atomic
 def action_item_create(
     *,
     incident: Incident,
-    created_by: AbstractBaseUser,
+    actor: AbstractBaseUser,
     kind: str,
     title: str,
     owner: AbstractBaseUser,
@@ -82,8 +86,8 @@ def action_item_create(
     now: datetime | None = None,
 ) -> ActionItem:
     now = now or timezone.now()
-    _check_open(incident)
-    _check_owner(incident, owner)
+    ensure_not_closed(incident)
+    check_owner(incident, owner)
     item = ActionItem(
         incident=incident,
         kind=kind,
@@ -92,16 +96,24 @@ def action_item_create(
         owner=owner,
         due_at=due_at,
         client_visible=client_visible,
-        created_by=created_by,
+        created_by=actor,
         created_at=now,
         updated_at=now,
     )
     _normalise(item, now)
     item.full_clean()
     item.save()
+    event_record(
+        actor=actor,
+        verb="action_item.added",
+        obj=item,
+        incident=incident,
+        data=snapshot(item, ITEM_FIELDS),
+        now=now,
+    )
     log_note(
         incident=incident,
-        recorded_by=created_by,
+        actor=actor,
         summary=_("Action added to the plan: %(title)s") % {"title": item.title},
         now=now,
     )
@@ -115,7 +127,7 @@ def action_item_update(
     *,
     item: ActionItem,
     expected_version: int,
-    changed_by: AbstractBaseUser,
+    actor: Actor,
     now: datetime | None = None,
     **fields,
 ) -> ActionItem:
@@ -128,12 +140,13 @@ def action_item_update(
     if unknown:
         raise TypeError(f"Unknown action item fields: {sorted(unknown)}")
     incident = item.incident
-    _check_open(incident)
+    ensure_not_closed(incident)
     was_visible, old_status = item.client_visible, item.status
+    before = snapshot(item, ITEM_FIELDS)
     for name, value in fields.items():
         setattr(item, name, value)
     if "owner" in fields:
-        _check_owner(incident, item.owner)
+        check_owner(incident, item.owner)
     item.description = item.description.strip()
     _normalise(item, now)
     item.updated_at = now
@@ -143,15 +156,25 @@ def action_item_update(
         expected_version=expected_version,
         fields=[*ITEM_FIELDS, "completed_at", "updated_at"],
     )
+    changed = changes(before, snapshot(item, ITEM_FIELDS))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="action_item.updated",
+            obj=item,
+            incident=incident,
+            data={"changes": changed, "version": item.version},
+            now=now,
+        )
     if item.status != old_status:
         log_note(
             incident=incident,
-            recorded_by=changed_by,
+            actor=actor,
             summary=_("Action “%(title)s”: %(old)s → %(new)s")
             % {
                 "title": item.title,
-                "old": ItemStatus(old_status).label,
-                "new": ItemStatus(item.status).label,
+                "old": ActionItemStatus(old_status).label,
+                "new": ActionItemStatus(item.status).label,
             },
             now=now,
         )
@@ -164,7 +187,7 @@ def action_item_update(
 def remedy_offer(
     *,
     incident: Incident,
-    offered_by: AbstractBaseUser,
+    actor: AbstractBaseUser,
     kind: str,
     description: str,
     value: Decimal | None = None,
@@ -172,7 +195,7 @@ def remedy_offer(
     now: datetime | None = None,
 ) -> Remedy:
     now = now or timezone.now()
-    _check_open(incident)
+    ensure_not_closed(incident)
     offered_at = offered_at or now
     if offered_at > now:
         raise ValidationError({"offered_at": _("An offer cannot be dated in the future.")})
@@ -184,10 +207,18 @@ def remedy_offer(
         description=description.strip(),
         value=value,
         offered_at=offered_at,
-        offered_by=offered_by,
+        offered_by=actor,
     )
     remedy.full_clean()
     remedy.save()
+    event_record(
+        actor=actor,
+        verb="remedy.offered",
+        obj=remedy,
+        incident=incident,
+        data=snapshot(remedy, REMEDY_FIELDS),
+        now=now,
+    )
     incident_public_changed(incident_id=incident.pk)
     return remedy
 
@@ -196,19 +227,31 @@ def remedy_offer(
 def remedy_answer(
     *,
     remedy: Remedy,
+    actor: Actor,
     answer: str,
     answered_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Remedy:
     """Record the client's answer to an offer (or set it back to pending)."""
     now = now or timezone.now()
-    _check_open(remedy.incident)
+    ensure_not_closed(remedy.incident)
     if answer not in RemedyAnswer.values:
         raise ValidationError({"answer": _("Choose the client's answer.")})
+    before = snapshot(remedy, REMEDY_ANSWER_FIELDS)
     remedy.answer = answer
     remedy.answered_at = None if answer == RemedyAnswer.PENDING else (answered_at or now)
     if remedy.answered_at and remedy.answered_at < remedy.offered_at:
         raise ValidationError({"answered_at": _("The answer cannot come before the offer.")})
     remedy.save(update_fields=["answer", "answered_at"])
+    changed = changes(before, snapshot(remedy, REMEDY_ANSWER_FIELDS))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="remedy.answered",
+            obj=remedy,
+            incident=remedy.incident,
+            data={"changes": changed},
+            now=now,
+        )
     incident_public_changed(incident_id=remedy.incident_id)
     return remedy

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from apps.core.concurrency import EditConflict
 from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
-from apps.core.pages import bound, form_page, to_incident
-from apps.incidents.selectors import get_contributor_incident_for_user, get_rw_incident_for_user
+from apps.core.pages import back_to, bound, form_page
+from apps.incidents.selectors import get_incident_for_user
+from apps.projects.selectors import Access
 
 from . import services
 from .forms import ActionItemEditForm, ActionItemForm, RemedyAnswerForm, RemedyForm
@@ -26,18 +27,16 @@ from .selectors import get_action_item, get_remedy
 
 @login_required
 def action_item_create(request, pk: int):
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     form = ActionItemForm(bound(request), incident=incident)
     if form.is_valid():
         try:
-            services.action_item_create(
-                incident=incident, created_by=request.user, **form.cleaned_data
-            )
+            services.action_item_create(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The action was added to the plan."))
-            return to_incident(incident, "plan")
+            return back_to(incident, "plan")
     return form_page(
         request, "actionplans/item_form.html", {"incident": incident, "item": None}, form
     )
@@ -45,7 +44,7 @@ def action_item_create(request, pk: int):
 
 @login_required
 def action_item_edit(request, pk: int, item_pk: int):
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     item = get_action_item(incident, item_pk)
     form = ActionItemEditForm(bound(request), item=item)
     conflict = None
@@ -56,7 +55,7 @@ def action_item_edit(request, pk: int, item_pk: int):
             # A copy: the service writes the new values onto the item it is given,
             # and the page shows the item as saved if the change is refused.
             services.action_item_update(
-                item=copy.copy(item), expected_version=version, changed_by=request.user, **data
+                item=copy.copy(item), expected_version=version, actor=request.user, **data
             )
         except EditConflict as exc:
             conflict = edit_conflict(form, exc.current)
@@ -65,7 +64,7 @@ def action_item_edit(request, pk: int, item_pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The action was saved."))
-            return to_incident(incident, f"item-{item.pk}")
+            return back_to(incident, f"item-{item.pk}")
     return form_page(
         request,
         "actionplans/item_form.html",
@@ -77,32 +76,34 @@ def action_item_edit(request, pk: int, item_pk: int):
 
 @login_required
 def remedy_create(request, pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = RemedyForm(bound(request))
     if form.is_valid():
         try:
-            services.remedy_offer(incident=incident, offered_by=request.user, **form.cleaned_data)
+            services.remedy_offer(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The offer was recorded. Record the client's answer."))
-            return to_incident(incident, "remedies")
+            return back_to(incident, "remedies")
     return form_page(request, "actionplans/remedy_form.html", {"incident": incident}, form)
 
 
 @login_required
 def remedy_answer(request, pk: int, remedy_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     remedy = get_remedy(incident, remedy_pk)
     form = RemedyAnswerForm(bound(request), remedy=remedy)
     if form.is_valid():
         try:
-            services.remedy_answer(remedy=copy.copy(remedy), **form.cleaned_data)
+            services.remedy_answer(
+                remedy=copy.copy(remedy), actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The client's answer was recorded."))
-            return to_incident(incident, "remedies")
+            return back_to(incident, "remedies")
     return form_page(
         request, "actionplans/remedy_answer.html", {"incident": incident, "remedy": remedy}, form
     )

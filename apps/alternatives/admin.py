@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
 
-from apps.incidents.models import Status
+from apps.core.forms import add_service_errors
+from apps.incidents.services import ensure_not_closed
 
 from . import services
 from .models import Alternative, Decision
@@ -15,8 +16,10 @@ class AlternativeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.incident.status == Status.CLOSED:
-            raise forms.ValidationError(_("The incident is closed: its decisions are final."))
+        try:
+            ensure_not_closed(self.instance.incident)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
         return cleaned
 
 
@@ -42,10 +45,15 @@ class AlternativeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         saved = Alternative.objects.select_related("incident").get(pk=obj.pk)
         fields = {name: form.cleaned_data[name] for name in services.ALTERNATIVE_FIELDS}
-        services.alternative_update(alternative=saved, expected_version=saved.version, **fields)
+        services.alternative_update(
+            alternative=saved, actor=request.user, expected_version=saved.version, **fields
+        )
         obj.refresh_from_db()
 
 

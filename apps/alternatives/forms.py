@@ -13,18 +13,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from apps.actionplans.forms import AMOUNT, AMOUNT_ERRORS
-from apps.communications.forms import (
-    CHECKBOXES_TEMPLATE,
-    MAX_SUMMARY_CHARS,
-    TOO_LONG,
-    ContactChoiceField,
-    TeamMemberChoiceField,
-)
 from apps.communications.models import Meeting, MeetingStatus
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
-from apps.core.fields import MAX_PK, IdChoiceField, LocalDateTimeField, in_your_time_zone
+from apps.core.fields import (
+    AMOUNT,
+    AMOUNT_ERRORS,
+    CHECKBOXES_TEMPLATE,
+    MAX_PK,
+    IdChoiceField,
+    LocalDateTimeField,
+    in_your_time_zone,
+    text_field,
+)
 from apps.incidents.models import Incident
+from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
 from apps.projects.models import ClientContact
 
 from .models import Alternative, AlternativeStatus, Decision
@@ -36,17 +38,6 @@ MAX_IMPACT_DAYS = 3650
 IMPACT_DAYS_ERROR = _("Enter a number of days between -3650 and 3650 (ten years).")
 
 
-def _text(label, *, required: bool = False, rows: int = 3, **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=MAX_SUMMARY_CHARS,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=TOO_LONG | kwargs.pop("error_messages", {}),
-        **kwargs,
-    )
-
-
 class AlternativeForm(HiddenErrorsMixin, forms.Form):
     """Propose an alternative; with ``alternative=`` edit it (and carry its version)."""
 
@@ -55,7 +46,7 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
         max_length=200,
         error_messages={"required": _("Give the alternative a short title.")},
     )
-    description = _text(
+    description = text_field(
         _("Description"),
         required=True,
         rows=4,
@@ -82,10 +73,12 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
         error_messages=AMOUNT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    scope_impact = _text(_("Scope impact"), rows=2, help_text=_("Deliverables added or removed."))
-    risks = _text(_("Risks"), rows=2)
-    pros = _text(_("Pros"), rows=2)
-    cons = _text(_("Cons"), rows=2)
+    scope_impact = text_field(
+        _("Scope impact"), rows=2, help_text=_("Deliverables added or removed.")
+    )
+    risks = text_field(_("Risks"), rows=2)
+    pros = text_field(_("Pros"), rows=2)
+    cons = text_field(_("Cons"), rows=2)
 
     def __init__(self, *args, alternative: Alternative | None = None, **kwargs):
         if alternative is not None:
@@ -132,7 +125,7 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = _text(
+    reason = text_field(
         _("Why it is not taken"),
         required=True,
         help_text=_("The client may read this next to the alternative."),
@@ -207,14 +200,14 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         queryset=get_user_model().objects.none(),
         error_messages={"required": _("Name who agreed for the team.")},
     )
-    rationale = _text(
+    rationale = text_field(
         _("Why this alternative"),
         required=True,
         rows=4,
         help_text=_("The reasons the client and the team chose it."),
         error_messages={"required": _("Say why this alternative was chosen.")},
     )
-    others_reason = _text(
+    others_reason = text_field(
         _("Why the other alternatives were not chosen"),
         rows=3,
         help_text=_(

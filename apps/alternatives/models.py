@@ -17,7 +17,7 @@ class Alternative(models.Model):
     """One way forward when the project cannot continue as planned."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="alternatives", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="alternatives", verbose_name=_("incident")
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -76,7 +76,7 @@ class Decision(models.Model):
     """The choice of an alternative, made with the client; later ones supersede it."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("incident")
     )
     alternative = models.ForeignKey(
         Alternative,

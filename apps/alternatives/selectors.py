@@ -14,9 +14,18 @@ from apps.projects.selectors import project_team
 from .models import Alternative, AlternativeStatus, Decision
 
 
+def alternatives_for(incident_ids: list[int]) -> dict[int, list[Alternative]]:
+    """The alternatives of these incidents in the order they were proposed, in one query."""
+    grouped: dict[int, list[Alternative]] = {pk: [] for pk in incident_ids}
+    for alternative in Alternative.objects.filter(incident_id__in=incident_ids).order_by(
+        "created_at", "pk"
+    ):
+        grouped[alternative.incident_id].append(alternative)
+    return grouped
+
+
 def incident_alternatives(incident: Incident) -> list[Alternative]:
-    """The alternatives in the order they were proposed, in one query."""
-    return list(Alternative.objects.filter(incident=incident).order_by("created_at", "pk"))
+    return alternatives_for([incident.pk])[incident.pk]
 
 
 def get_alternative(incident: Incident, pk: int) -> Alternative:
@@ -30,9 +39,17 @@ def get_alternative(incident: Incident, pk: int) -> Alternative:
 
 @dataclass(frozen=True)
 class Decisions:
+    """An incident's decisions: the one in force and the ones it superseded."""
+
     current: Decision | None
     #: Superseded decisions, the most recently recorded first.
     history: list[Decision]
+
+    @classmethod
+    def of(cls, decisions: list[Decision]) -> "Decisions":
+        """From the incident's decisions, the most recently recorded first."""
+        current = next((d for d in decisions if d.superseded_at is None), None)
+        return cls(current=current, history=[d for d in decisions if d is not current])
 
 
 def _decisions(filters: Q) -> list[Decision]:
@@ -50,11 +67,21 @@ def _decisions(filters: Q) -> list[Decision]:
     )
 
 
+def decisions_for(incident_ids: list[int]) -> dict[int, Decisions]:
+    """The decisions of these incidents, in a fixed number of queries.
+
+    The incident page, the comparison and the client's status page all read
+    them here, in the same order: the most recently recorded first.
+    """
+    grouped: dict[int, list[Decision]] = {pk: [] for pk in incident_ids}
+    for decision in _decisions(Q(incident_id__in=incident_ids)):
+        grouped[decision.incident_id].append(decision)
+    return {pk: Decisions.of(found) for pk, found in grouped.items()}
+
+
 def incident_decisions(incident: Incident) -> Decisions:
-    """The decision in force and the ones it superseded, in a fixed number of queries."""
-    decisions = _decisions(Q(incident=incident))
-    current = next((d for d in decisions if d.superseded_at is None), None)
-    return Decisions(current=current, history=[d for d in decisions if d is not current])
+    """The decision in force and the ones it superseded."""
+    return decisions_for([incident.pk])[incident.pk]
 
 
 def meeting_decisions(meeting: Meeting) -> list[Decision]:

@@ -19,13 +19,9 @@ from apps.communications.selectors import get_meeting
 from apps.core.concurrency import EditConflict
 from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
-from apps.core.pages import bound, form_page, to_incident
-from apps.incidents.selectors import (
-    get_contributor_incident_for_user,
-    get_incident_for_user,
-    get_rw_incident_for_user,
-)
-from apps.projects.selectors import can_write_project
+from apps.core.pages import back_to, bound, form_page
+from apps.incidents.selectors import get_incident_for_user
+from apps.projects.selectors import Access
 
 from . import services
 from .forms import AlternativeForm, DecisionForm, RejectForm
@@ -34,18 +30,16 @@ from .selectors import get_alternative, incident_alternatives, incident_decision
 
 @login_required
 def alternative_create(request, pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = AlternativeForm(bound(request))
     if form.is_valid():
         try:
-            services.alternative_propose(
-                incident=incident, created_by=request.user, **form.cleaned_data
-            )
+            services.alternative_propose(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The alternative was proposed."))
-            return to_incident(incident, "alternatives")
+            return back_to(incident, "alternatives")
     return form_page(
         request,
         "alternatives/alternative_form.html",
@@ -56,7 +50,7 @@ def alternative_create(request, pk: int):
 
 @login_required
 def alternative_edit(request, pk: int, alternative_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     alternative = get_alternative(incident, alternative_pk)
     form = AlternativeForm(bound(request), alternative=alternative)
     conflict = None
@@ -65,7 +59,10 @@ def alternative_edit(request, pk: int, alternative_pk: int):
         version = data.pop("version")
         try:
             services.alternative_update(
-                alternative=copy.copy(alternative), expected_version=version, **data
+                alternative=copy.copy(alternative),
+                actor=request.user,
+                expected_version=version,
+                **data,
             )
         except EditConflict as exc:
             conflict = edit_conflict(form, exc.current)
@@ -74,7 +71,7 @@ def alternative_edit(request, pk: int, alternative_pk: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The alternative was saved."))
-            return to_incident(incident, f"alternative-{alternative.pk}")
+            return back_to(incident, f"alternative-{alternative.pk}")
     return form_page(
         request,
         "alternatives/alternative_form.html",
@@ -86,17 +83,19 @@ def alternative_edit(request, pk: int, alternative_pk: int):
 
 @login_required
 def alternative_reject(request, pk: int, alternative_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     alternative = get_alternative(incident, alternative_pk)
     form = RejectForm(bound(request))
     if form.is_valid():
         try:
-            services.alternative_reject(alternative=alternative, **form.cleaned_data)
+            services.alternative_reject(
+                alternative=alternative, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The alternative was set aside."))
-            return to_incident(incident, f"alternative-{alternative.pk}")
+            return back_to(incident, f"alternative-{alternative.pk}")
     return form_page(
         request,
         "alternatives/reject.html",
@@ -107,7 +106,7 @@ def alternative_reject(request, pk: int, alternative_pk: int):
 
 @login_required
 def alternative_compare(request, pk: int):
-    incident = get_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk)
     return render(
         request,
         "alternatives/compare.html",
@@ -129,7 +128,7 @@ def _is_decision_conflict(exc: ValidationError) -> bool:
 @login_required
 def decision_record(request, pk: int, meeting_pk: int | None = None):
     """Record a decision; from a meeting's page, the meeting's people are the default."""
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     meeting = get_meeting(incident, meeting_pk) if meeting_pk is not None else None
     decisions = incident_decisions(incident)
     form = DecisionForm(
@@ -146,7 +145,7 @@ def decision_record(request, pk: int, meeting_pk: int | None = None):
         try:
             services.decision_record(
                 incident=incident,
-                recorded_by=request.user,
+                actor=request.user,
                 expected_current_decision_id=expected,
                 **data,
             )
@@ -163,13 +162,13 @@ def decision_record(request, pk: int, meeting_pk: int | None = None):
                 )
         else:
             messages.success(request, _("The decision was recorded."))
-            return to_incident(incident, "decision")
+            return back_to(incident, "decision")
     context = {
         "incident": incident,
         "meeting": meeting,
         "decisions": decisions,
         "decision_conflict": conflict,
-        "can_edit": can_write_project(request.user, incident.project),
+        "can_edit": access.can_edit,
         "form": form,
     }
     status = 409 if conflict else 400 if form.errors else 200

@@ -12,74 +12,26 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.fields import LocalDateTimeField, in_your_time_zone
+from apps.core.fields import (
+    CHECKBOXES_TEMPLATE,
+    MAX_TEXT_CHARS,
+    TOO_LONG,
+    LocalDateTimeField,
+    in_your_time_zone,
+)
 from apps.incidents.models import Incident
+from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
 from apps.projects.models import ClientContact
 from apps.projects.selectors import project_team
 
-from .models import Channel, LogEntry, Meeting, Reaction
+from .models import ClientReaction, LogChannel, LogEntry, Meeting
 
-#: Generous limits that still keep a page (and an e-mail) readable.
-MAX_SUMMARY_CHARS = 10_000
+#: Updates may be longer than other texts: they are the heart of the record.
 MAX_UPDATE_CHARS = 20_000
 
-LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.UPDATE]
-
-
-TOO_LONG = {
-    "max_length": _(
-        "Keep it to %(limit_value)s characters (it has %(show_value)s): "
-        "link to a document for the rest."
-    )
-}
-
-
-#: The largest primary key a database column holds; a larger "id" is no choice.
-MAX_PK = 2**63 - 1
-
-
-#: Renders the choices and, always, the errors (also with nobody to choose).
-CHECKBOXES_TEMPLATE = "communications/_checkboxes.html"
-
-
-class _CheckboxesField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
-
-    def _check_values(self, value):
-        # Refuse what is not a plausible id before the database sees it: SQLite
-        # cannot even bind an integer wider than 64 bits.
-        for pk in value:
-            try:
-                number = int(str(pk).strip())
-            except ValueError:
-                number = 0
-            if not 0 < number <= MAX_PK:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
-        return super()._check_values(value)
-
-
-class TeamMemberChoiceField(_CheckboxesField):
-    default_error_messages = {
-        "invalid_choice": _("Choose people from this project's team."),
-        "invalid_pk_value": _("Choose people from this project's team."),
-        "invalid_list": _("Choose people from this project's team."),
-    }
-
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
-class ContactChoiceField(_CheckboxesField):
-    default_error_messages = {
-        "invalid_choice": _("Choose contacts of this project's client."),
-        "invalid_pk_value": _("Choose contacts of this project's client."),
-        "invalid_list": _("Choose contacts of this project's client."),
-    }
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.role})" if obj.role else obj.name
+LOGGABLE_CHANNELS = [
+    (value, label) for value, label in LogChannel.choices if value != LogChannel.UPDATE
+]
 
 
 def _team_queryset(incident: Incident):
@@ -89,7 +41,7 @@ def _team_queryset(incident: Incident):
 def _reaction_field(**kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=_("Client's reaction"),
-        choices=[("", _("— not recorded —")), *Reaction.choices],
+        choices=[("", _("— not recorded —")), *ClientReaction.choices],
         coerce=int,
         empty_value=None,
         required=False,
@@ -110,13 +62,13 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("How"),
         choices=LOGGABLE_CHANNELS,
-        initial=Channel.CALL,
+        initial=LogChannel.CALL,
         error_messages={"invalid_choice": _("Choose how the contact happened.")},
     )
     occurred_at = LocalDateTimeField(label=_("When"), help_text=in_your_time_zone())
     summary = forms.CharField(
         label=_("Summary"),
-        max_length=MAX_SUMMARY_CHARS,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was said, what was asked, what was promised."),
         error_messages={"required": _("Say what was said."), **TOO_LONG},
@@ -166,7 +118,7 @@ class LogCorrectionForm(forms.Form):
 
     summary = forms.CharField(
         label=_("Corrected summary"),
-        max_length=MAX_SUMMARY_CHARS,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": _("Write the corrected summary."),
@@ -250,7 +202,7 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
     agenda = forms.CharField(
         label=_("Agenda"),
         required=False,
-        max_length=MAX_SUMMARY_CHARS,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=TOO_LONG,
     )
@@ -311,7 +263,7 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
 class MeetingOutcomeForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
-        max_length=MAX_SUMMARY_CHARS,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What was discussed, what the client asked, what we promised."),
         error_messages={
@@ -322,7 +274,7 @@ class MeetingOutcomeForm(forms.Form):
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
-        max_length=MAX_SUMMARY_CHARS,
+        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was agreed, and by whom."),
         error_messages=TOO_LONG,

@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 
 
-class Channel(models.TextChoices):
+class LogChannel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     CALL = "call", _("Call")
     EMAIL = "email", _("E-mail")
@@ -20,10 +22,10 @@ class Channel(models.TextChoices):
 
 #: Channels that are a real conversation with the client: logging one
 #: satisfies the first-contact deadline.
-CONTACT_CHANNELS = (Channel.MEETING, Channel.CALL, Channel.EMAIL, Channel.MESSAGE)
+CONTACT_CHANNELS = (LogChannel.MEETING, LogChannel.CALL, LogChannel.EMAIL, LogChannel.MESSAGE)
 
 
-class Reaction(models.IntegerChoices):
+class ClientReaction(models.IntegerChoices):
     VERY_NEGATIVE = -2, _("Very negative")
     NEGATIVE = -1, _("Negative")
     NEUTRAL = 0, _("Neutral")
@@ -39,9 +41,9 @@ class LogEntry(models.Model):
     """
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="log_entries", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="log_entries", verbose_name=_("incident")
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=LogChannel.choices)
     occurred_at = models.DateTimeField(_("when"))
     summary = models.TextField(_("summary"))
     team_participants = models.ManyToManyField(
@@ -54,7 +56,7 @@ class LogEntry(models.Model):
         ClientContact, blank=True, related_name="log_entries", verbose_name=_("client participants")
     )
     reaction = models.SmallIntegerField(
-        _("client's reaction"), choices=Reaction.choices, null=True, blank=True
+        _("client's reaction"), choices=ClientReaction.choices, null=True, blank=True
     )
     client_visible = models.BooleanField(_("visible to the client"), default=False)
     corrects = models.ForeignKey(
@@ -102,7 +104,7 @@ class LogEntry(models.Model):
 
     @property
     def is_contact(self) -> bool:
-        return self.channel in CONTACT_CHANNELS or self.channel == Channel.UPDATE
+        return self.channel in CONTACT_CHANNELS or self.channel == LogChannel.UPDATE
 
 
 class MeetingStatus(models.TextChoices):
@@ -113,7 +115,7 @@ class MeetingStatus(models.TextChoices):
 
 class Meeting(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("incident")
     )
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
@@ -152,10 +154,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.incident_id, self.pk])
+
     @property
     def ends_at(self):
-        from datetime import timedelta
-
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @staticmethod
@@ -172,7 +175,7 @@ class StatusUpdate(models.Model):
     """An update for the client, in English, in Chinese or in both."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="updates", verbose_name=_("incident")
+        Incident, on_delete=models.PROTECT, related_name="updates", verbose_name=_("incident")
     )
     body_en = models.TextField(_("text in English"), blank=True)
     body_zh_hans = models.TextField(_("text in Chinese"), blank=True)

@@ -15,16 +15,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.alternatives.selectors import meeting_decisions
 from apps.core.forms import add_service_errors
-from apps.core.pages import bound, form_page, to_incident
-from apps.incidents.selectors import (
-    can_contribute_to_incident,
-    get_contributor_incident_for_user,
-    get_incident_for_user,
-    get_rw_incident_for_user,
-)
-from apps.projects.selectors import can_write_project
+from apps.core.pages import back_to, bound, confirm_page, form_page
+from apps.incidents.selectors import get_incident_for_user
+from apps.projects.selectors import Access
 
 from . import services
 from .forms import (
@@ -35,6 +29,8 @@ from .forms import (
     StatusUpdateForm,
 )
 from .ical import meeting_invitation
+from .models import MeetingStatus, UpdateStatus
+from .pages import MEETING_PAGE
 from .selectors import get_log_entry, get_meeting, get_update, update_recipients
 
 
@@ -47,34 +43,32 @@ def _localized(moment) -> str:
 
 @login_required
 def log_entry_create(request, pk: int):
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     form = LogEntryForm(bound(request), incident=incident)
     if form.is_valid():
         try:
-            services.log_contact(incident=incident, recorded_by=request.user, **form.cleaned_data)
+            services.log_contact(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact was logged."))
-            return to_incident(incident, "timeline")
+            return back_to(incident, "timeline")
     return form_page(request, "communications/log_form.html", {"incident": incident}, form)
 
 
 @login_required
 def log_entry_correct(request, pk: int, entry_pk: int):
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     entry = get_log_entry(incident, entry_pk)
     form = LogCorrectionForm(bound(request), entry=entry)
     if form.is_valid():
         try:
-            correction = services.log_correct(
-                entry=entry, recorded_by=request.user, **form.cleaned_data
-            )
+            correction = services.log_correct(entry=entry, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The correction was added; the original entry stays."))
-            return to_incident(incident, f"entry-{correction.pk}")
+            return back_to(incident, f"entry-{correction.pk}")
     return form_page(
         request, "communications/log_correct.html", {"incident": incident, "entry": entry}, form
     )
@@ -85,16 +79,16 @@ def log_entry_correct(request, pk: int, entry_pk: int):
 
 @login_required
 def update_create(request, pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = StatusUpdateForm(bound(request))
     if form.is_valid():
         try:
-            services.update_draft_save(incident=incident, author=request.user, **form.cleaned_data)
+            services.update_draft_save(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved. Publish it when it is ready."))
-            return to_incident(incident, "drafts")
+            return back_to(incident, "drafts")
     return form_page(
         request, "communications/update_form.html", {"incident": incident, "update": None}, form
     )
@@ -102,7 +96,7 @@ def update_create(request, pk: int):
 
 @login_required
 def update_edit(request, pk: int, update_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     update = get_update(incident, update_pk)
     form = StatusUpdateForm(
         bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
@@ -110,13 +104,13 @@ def update_edit(request, pk: int, update_pk: int):
     if form.is_valid():
         try:
             services.update_draft_save(
-                incident=incident, author=request.user, update=update, **form.cleaned_data
+                incident=incident, actor=request.user, update=update, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved."))
-            return to_incident(incident, "drafts")
+            return back_to(incident, "drafts")
     return form_page(
         request, "communications/update_form.html", {"incident": incident, "update": update}, form
     )
@@ -124,56 +118,46 @@ def update_edit(request, pk: int, update_pk: int):
 
 @login_required
 def update_discard(request, pk: int, update_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     update = get_update(incident, update_pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.update_draft_discard(update=update)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("The draft was discarded."))
-            return to_incident(incident, "drafts")
-    return render(
-        request,
-        "communications/update_discard.html",
-        {"incident": incident, "update": update, "error": error},
-        status=400 if error else 200,
-    )
+
+    def discard():
+        services.update_draft_discard(update=update, actor=request.user)
+        messages.success(request, _("The draft was discarded."))
+        return back_to(incident, "drafts")
+
+    context = {
+        "incident": incident,
+        "update": update,
+        "can_act": update.status == UpdateStatus.DRAFT,
+    }
+    return confirm_page(request, "communications/update_discard.html", context, discard)
 
 
 @login_required
 def update_publish(request, pk: int, update_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     update = get_update(incident, update_pk)
-    error = None
-    if request.method == "POST":
-        try:
-            update = services.update_publish(update=update, published_by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+
+    def publish():
+        published = services.update_publish(update=update, actor=request.user)
+        due = published.incident.next_update_due_at
+        if due is not None:
+            messages.success(
+                request,
+                _("Published; the next update is due by %(due)s.") % {"due": _localized(due)},
+            )
         else:
-            due = update.incident.next_update_due_at
-            if due is not None:
-                messages.success(
-                    request,
-                    _("Published; the next update is due by %(due)s.") % {"due": _localized(due)},
-                )
-            else:
-                messages.success(request, _("Published."))
-            return to_incident(incident, "timeline")
-    return render(
-        request,
-        "communications/update_publish.html",
-        {
-            "incident": incident,
-            "update": update,
-            "recipients": update_recipients(incident),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
+            messages.success(request, _("Published."))
+        return back_to(incident, "timeline")
+
+    context = {
+        "incident": incident,
+        "update": update,
+        "recipients": update_recipients(incident),
+        "can_act": update.status == UpdateStatus.DRAFT,
+    }
+    return confirm_page(request, "communications/update_publish.html", context, publish)
 
 
 # --- meetings -------------------------------------------------------------------------
@@ -181,12 +165,12 @@ def update_publish(request, pk: int, update_pk: int):
 
 @login_required
 def meeting_create(request, pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = MeetingForm(bound(request), incident=incident)
     if form.is_valid():
         try:
             meeting = services.meeting_schedule(
-                incident=incident, organizer=request.user, **form.cleaned_data
+                incident=incident, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -194,7 +178,7 @@ def meeting_create(request, pk: int):
             messages.success(
                 request, _("The meeting was scheduled; the invitations are on their way.")
             )
-            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+            return redirect(meeting)
     return form_page(
         request, "communications/meeting_form.html", {"incident": incident, "meeting": None}, form
     )
@@ -202,36 +186,32 @@ def meeting_create(request, pk: int):
 
 @login_required
 def meeting_detail(request, pk: int, meeting_pk: int):
-    incident = get_incident_for_user(request.user, pk)
+    incident, access = get_incident_for_user(request.user, pk)
     meeting = get_meeting(incident, meeting_pk)
-    can_edit = can_write_project(request.user, incident.project)
-    return render(
-        request,
-        "communications/meeting_detail.html",
-        {
-            "incident": incident,
-            "meeting": meeting,
-            "can_edit": can_edit,
-            "can_contribute": can_edit or can_contribute_to_incident(request.user, incident),
-            "decisions": meeting_decisions(meeting),
-            "now": timezone.now(),
-        },
-    )
+    context = {
+        "incident": incident,
+        "meeting": meeting,
+        "can_edit": access.can_edit,
+        "can_contribute": access.can_contribute,
+        "now": timezone.now(),
+    }
+    extra = MEETING_PAGE.context(request=request, meeting=meeting, access=access)
+    return render(request, "communications/meeting_detail.html", extra | context)
 
 
 @login_required
 def meeting_edit(request, pk: int, meeting_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     meeting = get_meeting(incident, meeting_pk)
     form = MeetingForm(bound(request), incident=incident, meeting=meeting)
     if form.is_valid():
         try:
-            services.meeting_reschedule(meeting=meeting, **form.cleaned_data)
+            services.meeting_reschedule(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The meeting was changed; the attendees get the update."))
-            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+            return redirect(meeting)
     return form_page(
         request,
         "communications/meeting_form.html",
@@ -242,40 +222,37 @@ def meeting_edit(request, pk: int, meeting_pk: int):
 
 @login_required
 def meeting_cancel(request, pk: int, meeting_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     meeting = get_meeting(incident, meeting_pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.meeting_cancel(meeting=meeting)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("The meeting was cancelled; the attendees are told."))
-            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
-    return render(
-        request,
-        "communications/meeting_cancel.html",
-        {"incident": incident, "meeting": meeting, "error": error},
-        status=400 if error else 200,
-    )
+
+    def cancel():
+        services.meeting_cancel(meeting=meeting, actor=request.user)
+        messages.success(request, _("The meeting was cancelled; the attendees are told."))
+        return redirect(meeting)
+
+    context = {
+        "incident": incident,
+        "meeting": meeting,
+        "can_act": meeting.status == MeetingStatus.SCHEDULED,
+    }
+    return confirm_page(request, "communications/meeting_cancel.html", context, cancel)
 
 
 @login_required
 def meeting_outcome(request, pk: int, meeting_pk: int):
-    incident = get_contributor_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     meeting = get_meeting(incident, meeting_pk)
     form = MeetingOutcomeForm(bound(request), meeting=meeting)
     if form.is_valid():
         try:
             services.meeting_record_outcome(
-                meeting=meeting, recorded_by=request.user, **form.cleaned_data
+                meeting=meeting, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The outcome of the meeting was recorded."))
-            return redirect("meeting_detail", pk=incident.pk, meeting_pk=meeting.pk)
+            return redirect(meeting)
     return form_page(
         request,
         "communications/meeting_outcome.html",
@@ -286,7 +263,7 @@ def meeting_outcome(request, pk: int, meeting_pk: int):
 
 @login_required
 def meeting_ics(request, pk: int, meeting_pk: int):
-    incident = get_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk)
     meeting = get_meeting(incident, meeting_pk)
     ics, _method = meeting_invitation(meeting)
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

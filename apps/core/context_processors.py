@@ -1,6 +1,6 @@
 from django.core.cache import cache
 
-from apps.reminders.health import scheduler_is_stale
+from .health import scheduler_is_stale
 
 STALE_CACHE_SECONDS = 30
 

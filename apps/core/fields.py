@@ -8,6 +8,8 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .timezones import COMMON_TIME_ZONES, time_zone_choices
+
 #: What a browser's ``<input type="datetime-local">`` sends and expects.
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -83,3 +85,71 @@ class IdChoiceField(forms.ModelChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
         return super().to_python(value)
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A time zone: the common ones first, then every zone the system knows."""
+
+    def __init__(self, **kwargs):
+        common = [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]
+        kwargs.setdefault(
+            "choices",
+            [(_("Common"), common), (_("All time zones"), time_zone_choices())],
+        )
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(**kwargs)
+
+
+#: Generous limits that still keep a page (and an e-mail) readable.
+MAX_TEXT_CHARS = 10_000
+
+TOO_LONG = {
+    "max_length": _(
+        "Keep it to %(limit_value)s characters (it has %(show_value)s): "
+        "link to a document for the rest."
+    )
+}
+
+
+def text_field(label, *, required: bool = False, rows: int = 3, **kwargs) -> forms.CharField:
+    """A multi-line text of at most ``MAX_TEXT_CHARS`` that says so when it is longer."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=TOO_LONG | kwargs.pop("error_messages", {}),
+        **kwargs,
+    )
+
+
+#: Amounts as the database stores them: 14 digits, 2 after the point.
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+AMOUNT_ERRORS = {
+    "invalid": _("Enter an amount, for example 1200.50."),
+    "max_digits": _("Enter an amount below one trillion."),
+    "max_whole_digits": _("Enter an amount below one trillion."),
+    "max_decimal_places": _("Enter at most 2 digits after the decimal point."),
+}
+
+#: Renders the choices and, always, the errors (also with nobody to choose).
+CHECKBOXES_TEMPLATE = "core/_checkboxes.html"
+
+
+class CheckboxesField(forms.ModelMultipleChoiceField):
+    """Rows to tick by id; an implausible id is a wrong choice, not a database error."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def _check_values(self, value):
+        # SQLite cannot even bind an integer wider than 64 bits.
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)

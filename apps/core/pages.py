@@ -1,7 +1,10 @@
-"""Small helpers the form pages share: bind, answer, go back to the incident."""
+"""Small helpers the form pages share: bind, answer, go back to what was changed."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 
 def bound(request):
@@ -15,7 +18,23 @@ def form_page(request, template: str, context: dict, form, *, conflict=None):
     return render(request, template, context | {"form": form, "conflict": conflict}, status=status)
 
 
-def to_incident(incident, anchor: str = ""):
-    return redirect(
-        reverse("incident_detail", args=[incident.pk]) + (f"#{anchor}" if anchor else "")
-    )
+def back_to(obj, anchor: str = ""):
+    """Redirect to the page of ``obj`` (its ``get_absolute_url``), at ``anchor`` if given."""
+    return redirect(obj.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def confirm_page(
+    request, template: str, context: dict, act: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A confirm-then-act page: a GET asks, a POST does ``act()`` and returns its answer.
+
+    A refusal of the service (``ValidationError``) shows the page again with
+    the reason, status 400. Templates extend ``core/confirm.html``.
+    """
+    error = None
+    if request.method == "POST":
+        try:
+            return act()
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(request, template, context | {"error": error}, status=400 if error else 200)

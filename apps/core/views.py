@@ -1,4 +1,8 @@
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .health import health
 
 
 def page_not_found(request, exception=None):
@@ -14,6 +18,12 @@ ROBOTS_TXT = "User-agent: *\nDisallow: /s/\nDisallow: /admin/\n"
 
 def robots_txt(request):
     """Crawlers stay away from status pages (they also say noindex themselves)."""
-    from django.http import HttpResponse
-
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request):
+    """Machine-readable health: 200 when everything works, 503 otherwise."""
+    report = health()
+    report.pop("debug", None)
+    return JsonResponse(report, status=200 if report["ok"] else 503)

@@ -1,14 +1,37 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import add_service_errors
+
 from . import services
 from .models import Incident
+from .selectors import incident_has_history
+
+
+class IncidentAdminForm(forms.ModelForm):
+    """A refusal of the service is a form error here, not a crash."""
+
+    class Meta:
+        model = Incident
+        fields = (*services.DISCLOSURE_FIELDS, "severity")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                services.ensure_not_closed(self.instance)
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return cleaned
 
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     """Administrators read and correct incidents; deadlines are set only by the services."""
+
+    form = IncidentAdminForm
 
     list_display = (
         "title",
@@ -54,6 +77,14 @@ class IncidentAdmin(admin.ModelAdmin):
         # Declaring starts the first-contact clock; that happens in the app.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The record of what the client was told is never deleted.
+        return (
+            obj is not None
+            and not incident_has_history(obj)
+            and super().has_delete_permission(request, obj)
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # An incident stays on its project, declared by whoever declared it.
         return (*self.readonly_fields, "project", "declared_by")
@@ -71,6 +102,7 @@ class IncidentAdmin(admin.ModelAdmin):
         # The administrator corrects what is saved now: their edit wins.
         services.incident_update_disclosure(
             incident=saved,
+            actor=request.user,
             expected_version=saved.version,
             severity=form.cleaned_data.get("severity"),
             **fields,
@@ -81,6 +113,6 @@ class IncidentAdmin(admin.ModelAdmin):
     def resolve_incidents(self, request, queryset):
         for incident in queryset:
             try:
-                services.incident_resolve(incident=incident)
+                services.incident_resolve(incident=incident, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{incident}: {' '.join(exc.messages)}", messages.ERROR)

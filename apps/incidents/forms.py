@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
 
-from .models import MAX_CADENCE, MIN_CADENCE, Incident, Status
+from .models import MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
 
 DISCLOSURE_LAYOUT = (
     Fieldset(
@@ -118,7 +118,7 @@ class IncidentStatusForm(forms.Form):
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (value, Status(value).label) for value in incident.allowed_transitions
+            (value, IncidentStatus(value).label) for value in incident.allowed_transitions
         ]
         self.fields["status"].error_messages["invalid_choice"] = _(
             "That status is not a valid next step for this incident."

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from django.utils.translation import pgettext
 from apps.projects.models import Project
 
 
-class Severity(models.TextChoices):
+class IncidentSeverity(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
@@ -21,16 +22,16 @@ class Severity(models.TextChoices):
 
 #: Default update cadence: the worse it is, the more often the client hears from us.
 DEFAULT_CADENCE = {
-    Severity.CRITICAL: timedelta(hours=24),
-    Severity.HIGH: timedelta(hours=48),
-    Severity.MEDIUM: timedelta(hours=72),
-    Severity.LOW: timedelta(days=7),
+    IncidentSeverity.CRITICAL: timedelta(hours=24),
+    IncidentSeverity.HIGH: timedelta(hours=48),
+    IncidentSeverity.MEDIUM: timedelta(hours=72),
+    IncidentSeverity.LOW: timedelta(days=7),
 }
 MIN_CADENCE = timedelta(hours=1)
 MAX_CADENCE = timedelta(days=14)
 
 
-class Status(models.TextChoices):
+class IncidentStatus(models.TextChoices):
     DECLARED = "declared", _("Declared")
     CLIENT_INFORMED = "client_informed", _("Client informed")
     PLAN_AGREED = "plan_agreed", _("Plan agreed")
@@ -43,18 +44,18 @@ class Status(models.TextChoices):
 #: client knows (a problem may vanish before a plan is needed); a resolved
 #: incident can be reopened; a closed one is history.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.DECLARED: (Status.CLIENT_INFORMED,),
-    Status.CLIENT_INFORMED: (Status.PLAN_AGREED, Status.RESOLVED),
-    Status.PLAN_AGREED: (Status.RECOVERING, Status.RESOLVED),
-    Status.RECOVERING: (Status.PLAN_AGREED, Status.RESOLVED),
-    Status.RESOLVED: (Status.RECOVERING, Status.CLOSED),
-    Status.CLOSED: (),
+    IncidentStatus.DECLARED: (IncidentStatus.CLIENT_INFORMED,),
+    IncidentStatus.CLIENT_INFORMED: (IncidentStatus.PLAN_AGREED, IncidentStatus.RESOLVED),
+    IncidentStatus.PLAN_AGREED: (IncidentStatus.RECOVERING, IncidentStatus.RESOLVED),
+    IncidentStatus.RECOVERING: (IncidentStatus.PLAN_AGREED, IncidentStatus.RESOLVED),
+    IncidentStatus.RESOLVED: (IncidentStatus.RECOVERING, IncidentStatus.CLOSED),
+    IncidentStatus.CLOSED: (),
 }
 OPEN_STATUSES = (
-    Status.DECLARED,
-    Status.CLIENT_INFORMED,
-    Status.PLAN_AGREED,
-    Status.RECOVERING,
+    IncidentStatus.DECLARED,
+    IncidentStatus.CLIENT_INFORMED,
+    IncidentStatus.PLAN_AGREED,
+    IncidentStatus.RECOVERING,
 )
 
 
@@ -68,7 +69,7 @@ class ChecklistItem:
 
 class Incident(models.Model):
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("project")
+        Project, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("project")
     )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("what happened"))
@@ -104,10 +105,13 @@ class Incident(models.Model):
         help_text=_("For the team only. Never shown to the client."),
     )
     severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, default=Severity.HIGH
+        _("severity"),
+        max_length=10,
+        choices=IncidentSeverity.choices,
+        default=IncidentSeverity.HIGH,
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DECLARED
+        _("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.DECLARED
     )
 
     declared_by = models.ForeignKey(
@@ -155,11 +159,19 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("incident_detail", args=[self.pk])
+
     # --- pure calculations on one incident ---------------------------------
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed incident is history: nothing on its record changes any more."""
+        return self.status == IncidentStatus.CLOSED
 
     @property
     def allowed_transitions(self) -> tuple[str, ...]:
@@ -239,9 +251,9 @@ class Incident(models.Model):
     def next_step(self, now: datetime | None = None) -> str:
         """A one-line answer to "what should I do now?" for the dashboard."""
         now = now or timezone.now()
-        if self.status == Status.CLOSED:
+        if self.is_closed:
             return _("Nothing left to do: the incident is closed.")
-        if self.status == Status.RESOLVED:
+        if self.status == IncidentStatus.RESOLVED:
             return _("Write the retrospective, share the client report, then close the incident.")
         if self.first_contact_at is None:
             missing = [item.label for item in self.readiness_checklist() if not item.done]
@@ -255,8 +267,8 @@ class Incident(models.Model):
             return _("The disclosure is ready: contact the client before the deadline.")
         if self.update_overdue(now):
             return _("An update is overdue: tell the client where things stand now.")
-        if self.status == Status.CLIENT_INFORMED:
+        if self.status == IncidentStatus.CLIENT_INFORMED:
             return _("Propose a plan and agree it with the client.")
-        if self.status == Status.PLAN_AGREED:
+        if self.status == IncidentStatus.PLAN_AGREED:
             return _("Start the recovery and keep the client updated.")
         return _("Keep the recovery on track and post the next update before it is due.")

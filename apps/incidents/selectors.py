@@ -3,15 +3,22 @@
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import Http404
 
 from apps.accounts.selectors import user_is_pmo
-from apps.projects.models import Role
-from apps.projects.selectors import can_write_project, projects_for_user, role_in_project
+from apps.events.models import Event
+from apps.projects.models import Project
+from apps.projects.selectors import (
+    Access,
+    access_for,
+    check_access,
+    projects_for_user,
+    with_role_of,
+)
 
 from .models import OPEN_STATUSES, Incident
+from .pages import DASHBOARD
 
 
 def incidents_for_user(user: AbstractBaseUser) -> QuerySet[Incident]:
@@ -23,39 +30,21 @@ def incidents_for_user(user: AbstractBaseUser) -> QuerySet[Incident]:
     return incidents.filter(project__in=projects_for_user(user).values("pk"))
 
 
-def get_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
+def get_incident_for_user(
+    user: AbstractBaseUser, pk: int, *, need: Access = Access.READ
+) -> tuple[Incident, Access]:
+    """The incident and the user's access to it, in one query.
+
+    One helper answers every "may this user…?" on an incident: an incident
+    the user cannot see is a 404 (a stranger learns nothing); one they see
+    but may not do ``need`` on is a 403. Viewers read, team members
+    contribute to the record, project managers and PMO staff change it.
+    """
     try:
-        return incidents_for_user(user).get(pk=pk)
+        incident = with_role_of(incidents_for_user(user), user, "project_id").get(pk=pk)
     except Incident.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def get_rw_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
-    incident = get_incident_for_user(user, pk)
-    if not can_write_project(user, incident.project):
-        raise PermissionDenied
-    return incident
-
-
-#: Roles that may add to an incident's record (log contacts, meeting notes)
-#: without changing what the client is told or promised.
-CONTRIBUTOR_ROLES = (Role.PM, Role.MEMBER)
-
-
-def can_contribute_to_incident(user: AbstractBaseUser, incident: Incident) -> bool:
-    return user_is_pmo(user) or role_in_project(user, incident.project) in CONTRIBUTOR_ROLES
-
-
-def get_contributor_incident_for_user(user: AbstractBaseUser, pk: int) -> Incident:
-    """An incident the user may add contacts and meeting notes to.
-
-    Team members record meetings and decisions too; viewers only read (403),
-    strangers learn nothing (404).
-    """
-    incident = get_incident_for_user(user, pk)
-    if not can_contribute_to_incident(user, incident):
-        raise PermissionDenied
-    return incident
+    return incident, check_access(access_for(user, incident.user_role), need)
 
 
 def with_urgency(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -71,16 +60,27 @@ def with_urgency(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 def dashboard_incidents(user: AbstractBaseUser, now: datetime | None = None) -> QuerySet[Incident]:
     """The user's open incidents, most urgent first (every open incident for PMO staff).
 
-    Each carries ``overdue_action_count``, counted in the same query.
+    The apps above annotate the same query through the dashboard's slot
+    (e.g. ``overdue_action_count``), so it stays one query.
     """
-    from apps.actionplans.selectors import with_overdue_action_count
-
-    return with_overdue_action_count(
-        with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES)), now
-    )
+    incidents = with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES))
+    return DASHBOARD.apply(incidents, now=now)
 
 
 def project_incidents(project_id: int) -> QuerySet[Incident]:
     return with_urgency(
         Incident.objects.filter(project_id=project_id).select_related("project", "declared_by")
     )
+
+
+def with_incident_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate each project's ``open_incident_count`` and ``incident_count``."""
+    return projects.annotate(
+        open_incident_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES)),
+        incident_count=Count("incidents"),
+    )
+
+
+def incident_has_history(incident: Incident) -> bool:
+    """Anything on the record: an incident declared through the app always has."""
+    return Event.objects.filter(incident=incident).exists() or incident.log_entries.exists()

@@ -2,6 +2,8 @@
 
 They enforce the rules of the method (the 24-hour window, the status
 lifecycle, the cadence) whoever calls them: views, tasks, the admin, the API.
+Each takes the acting user (``actor``) and records its event in the same
+transaction (see ``docs/events.md``).
 """
 
 from datetime import datetime, timedelta
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.concurrency import EditConflict, save_if_unchanged
+from apps.events.services import Actor, changes, event_record, snapshot
 from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
 
 from .models import (
@@ -24,8 +27,8 @@ from .models import (
     MIN_CADENCE,
     TRANSITIONS,
     Incident,
-    Severity,
-    Status,
+    IncidentSeverity,
+    IncidentStatus,
 )
 
 ONE_TICK = timedelta(microseconds=1)
@@ -46,6 +49,12 @@ DISCLOSURE_FIELDS = (
 )
 
 
+def ensure_not_closed(incident: Incident) -> None:
+    """The one guard: nothing changes the record of a closed incident."""
+    if incident.is_closed:
+        raise ValidationError(_("The incident is closed: its record is final."), code="closed")
+
+
 def incident_public_changed(*, incident_id: int) -> None:
     """Something the client's status page shows has changed.
 
@@ -62,7 +71,7 @@ def incident_public_changed(*, incident_id: int) -> None:
 def default_cadence(severity: str) -> timedelta:
     # An unknown severity is reported by full_clean() as a field error; until
     # then any valid cadence will do, so that it is not a crash.
-    return DEFAULT_CADENCE.get(severity, DEFAULT_CADENCE[Severity.HIGH])
+    return DEFAULT_CADENCE.get(severity, DEFAULT_CADENCE[IncidentSeverity.HIGH])
 
 
 def _validate_cadence(cadence: timedelta) -> None:
@@ -76,10 +85,10 @@ def _validate_cadence(cadence: timedelta) -> None:
 def incident_declare(
     *,
     project: Project,
-    declared_by: AbstractBaseUser,
+    actor: AbstractBaseUser,
     title: str,
     summary: str,
-    severity: str = Severity.HIGH,
+    severity: str = IncidentSeverity.HIGH,
     cause: str = "",
     cause_origin: str = "",
     current_state: str = "",
@@ -100,7 +109,7 @@ def incident_declare(
     window_hours = min(project.first_contact_window_hours, MAX_FIRST_CONTACT_WINDOW_HOURS)
     incident = Incident(
         project=project,
-        declared_by=declared_by,
+        declared_by=actor,
         title=title.strip(),
         summary=summary.strip(),
         severity=severity,
@@ -113,13 +122,24 @@ def incident_declare(
         first_step=first_step,
         apology=apology,
         internal_notes=internal_notes,
-        status=Status.DECLARED,
+        status=IncidentStatus.DECLARED,
         declared_at=now,
         first_contact_due_at=now + timedelta(hours=window_hours),
         update_cadence=default_cadence(severity),
     )
     incident.full_clean()
     incident.save()
+    event_record(
+        actor=actor,
+        verb="incident.declared",
+        obj=incident,
+        incident=incident,
+        data=snapshot(
+            incident,
+            (*DISCLOSURE_FIELDS, "severity", "first_contact_due_at", "update_cadence"),
+        ),
+        now=now,
+    )
     return incident
 
 
@@ -127,6 +147,7 @@ def incident_declare(
 def incident_update_disclosure(
     *,
     incident: Incident,
+    actor: Actor,
     expected_version: int | None = None,
     severity: str | None = None,
     now: datetime | None = None,
@@ -146,18 +167,18 @@ def incident_update_disclosure(
     update slip later than the new cadence allows. Returns the saved incident.
     """
     now = now or timezone.now()
-    if incident.status == Status.CLOSED:
-        raise ValidationError(_("A closed incident can no longer be edited."), code="closed")
+    ensure_not_closed(incident)
     unknown = set(fields) - set(DISCLOSURE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown incident fields: {sorted(unknown)}")
     if expected_version is None:
         expected_version = incident.version
     saved = Incident.objects.select_for_update().get(pk=incident.pk)
-    if saved.status == Status.CLOSED:
-        raise ValidationError(_("A closed incident can no longer be edited."), code="closed")
+    ensure_not_closed(saved)
     if saved.version != expected_version:
         raise EditConflict(saved)
+    recorded = (*DISCLOSURE_FIELDS, "severity", "update_cadence", "next_update_due_at")
+    before = snapshot(saved, recorded)
     for name, value in fields.items():
         setattr(saved, name, value.strip() if isinstance(value, str) else value)
     written = [*fields, "severity", "updated_at"]
@@ -173,6 +194,16 @@ def incident_update_disclosure(
     save_if_unchanged(saved, expected_version=expected_version, fields=written)
     for name in (*written, "version"):  # the caller's copy tells the truth too
         setattr(incident, name, getattr(saved, name))
+    changed = changes(before, snapshot(saved, recorded))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="incident.disclosure_changed",
+            obj=saved,
+            incident=saved,
+            data={"changes": changed, "version": saved.version},
+            now=now,
+        )
     return saved
 
 
@@ -185,7 +216,7 @@ def _apply_cadence(incident: Incident, cadence: timedelta, *, now: datetime) -> 
 
 @transaction.atomic
 def incident_set_cadence(
-    *, incident: Incident, cadence: timedelta, now: datetime | None = None
+    *, incident: Incident, actor: Actor, cadence: timedelta, now: datetime | None = None
 ) -> Incident:
     """Change how often the client hears from us.
 
@@ -196,14 +227,26 @@ def incident_set_cadence(
     _validate_cadence(cadence)
     if not incident.is_open:
         raise ValidationError(_("Only an open incident has an update cadence."), code="not_open")
+    recorded = ("update_cadence", "next_update_due_at")
+    before = snapshot(incident, recorded)
     _apply_cadence(incident, cadence, now=now)
     incident.save(update_fields=["update_cadence", "next_update_due_at", "updated_at"])
+    changed = changes(before, snapshot(incident, recorded))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="incident.cadence_changed",
+            obj=incident,
+            incident=incident,
+            data={"changes": changed},
+            now=now,
+        )
     return incident
 
 
 @transaction.atomic
 def incident_change_status(
-    *, incident: Incident, status: str, now: datetime | None = None
+    *, incident: Incident, actor: Actor, status: str, now: datetime | None = None
 ) -> Incident:
     """Move an incident along its lifecycle; only the moves in ``TRANSITIONS``."""
     now = now or timezone.now()
@@ -213,46 +256,65 @@ def incident_change_status(
             _("An incident that is “%(current)s” cannot become “%(target)s”.")
             % {
                 "current": incident.get_status_display(),
-                "target": Status(status).label if status in Status.values else status,
+                "target": IncidentStatus(status).label
+                if status in IncidentStatus.values
+                else status,
             },
             code="invalid_transition",
         )
-    if status == Status.CLIENT_INFORMED and incident.first_contact_at is None:
+    if status == IncidentStatus.CLIENT_INFORMED and incident.first_contact_at is None:
         raise ValidationError(
             _("Record the first contact with the client before marking them informed."),
             code="no_first_contact",
         )
-    if status == Status.CLOSED and incident.resolved_at is None:
+    if status == IncidentStatus.CLOSED and incident.resolved_at is None:
         raise ValidationError(_("Resolve the incident before closing it."), code="not_resolved")
 
     previous = incident.status
+    before = snapshot(incident, STATUS_FIELDS)
     incident.status = status
-    if status == Status.RESOLVED:
+    if status == IncidentStatus.RESOLVED:
         # The cadence stops: a resolved incident owes the client no more updates.
         incident.resolved_at = now
         incident.next_update_due_at = None
-    elif status == Status.CLOSED:
+    elif status == IncidentStatus.CLOSED:
         incident.closed_at = now
         incident.next_update_due_at = None
-    elif previous == Status.RESOLVED:
+    elif previous == IncidentStatus.RESOLVED:
         # Reopened: the client is owed an update again, one cadence from now.
         incident.resolved_at = None
         incident.next_update_due_at = now + incident.update_cadence
     incident.save()
+    event_record(
+        actor=actor,
+        verb="incident.status_changed",
+        obj=incident,
+        incident=incident,
+        data={"changes": changes(before, snapshot(incident, STATUS_FIELDS))},
+        now=now,
+    )
     return incident
 
 
-def incident_resolve(*, incident: Incident, now: datetime | None = None) -> Incident:
-    return incident_change_status(incident=incident, status=Status.RESOLVED, now=now)
+#: What a change of status may move, as its event records it.
+STATUS_FIELDS = ("status", "resolved_at", "closed_at", "next_update_due_at")
 
 
-def incident_close(*, incident: Incident, now: datetime | None = None) -> Incident:
-    return incident_change_status(incident=incident, status=Status.CLOSED, now=now)
+def incident_resolve(*, incident: Incident, actor: Actor, now: datetime | None = None) -> Incident:
+    return incident_change_status(
+        incident=incident, actor=actor, status=IncidentStatus.RESOLVED, now=now
+    )
+
+
+def incident_close(*, incident: Incident, actor: Actor, now: datetime | None = None) -> Incident:
+    return incident_change_status(
+        incident=incident, actor=actor, status=IncidentStatus.CLOSED, now=now
+    )
 
 
 @transaction.atomic
 def incident_record_first_contact(
-    *, incident: Incident, at: datetime, now: datetime | None = None
+    *, incident: Incident, actor: Actor, at: datetime, now: datetime | None = None
 ) -> Incident:
     """Record that the client has heard from us, once.
 
@@ -271,9 +333,23 @@ def incident_record_first_contact(
             _("The first contact cannot be earlier than the declaration."), code="too_early"
         )
     incident.first_contact_at = at
-    if incident.status == Status.DECLARED:
-        incident.status = Status.CLIENT_INFORMED
+    if incident.status == IncidentStatus.DECLARED:
+        incident.status = IncidentStatus.CLIENT_INFORMED
     if incident.is_open and incident.next_update_due_at is None:
         incident.next_update_due_at = at + incident.update_cadence
     incident.save()
+    event_record(
+        actor=actor,
+        verb="first_contact.recorded",
+        obj=incident,
+        incident=incident,
+        data={
+            "first_contact_at": at,
+            "first_contact_due_at": incident.first_contact_due_at,
+            "within_window": incident.first_contact_met,
+            "status": incident.status,
+            "next_update_due_at": incident.next_update_due_at,
+        },
+        now=now,
+    )
     return incident

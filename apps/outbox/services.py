@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.queue import enqueue_on_commit
+from apps.core.queue import enqueue_many_now, enqueue_on_commit
 
 from .models import EmailStatus, OutgoingEmail
 
@@ -26,6 +26,9 @@ BACKOFF = (
 )
 #: A pending e-mail older than this with no send is re-enqueued by the sweep.
 SWEEP_GRACE = timedelta(minutes=2)
+#: The task that sends one e-mail (``tasks.send_email``), named so that this
+#: module never imports the tasks that call it.
+SEND_EMAIL_TASK = "apps.outbox.tasks.send_email"
 #: Test hook, never set in production: seconds to wait just before each SMTP
 #: send, so that an integration test can kill a worker while it is delivering.
 TEST_SLOW_SEND_ENV = "CANDOR_TEST_SLOW_SEND_SECONDS"
@@ -42,9 +45,11 @@ def email_enqueue(
     ics_method: str = "",
     now: datetime | None = None,
 ) -> OutgoingEmail:
-    """Promise an e-mail, inside the caller's transaction; a repeated key is a no-op."""
-    from .tasks import send_email
+    """Promise an e-mail, inside the caller's transaction; a repeated key is a no-op.
 
+    The outbox is delivery machinery, not the record: the change that causes
+    the e-mail records its own event.
+    """
     now = now or timezone.now()
     email, created = OutgoingEmail.objects.get_or_create(
         dedupe_key=key,
@@ -60,7 +65,7 @@ def email_enqueue(
         },
     )
     if created:
-        enqueue_on_commit(send_email, email.pk)
+        enqueue_on_commit(SEND_EMAIL_TASK, email.pk)
     return email
 
 
@@ -140,3 +145,14 @@ def email_ids_to_sweep(*, now: datetime | None = None, limit: int = 500) -> list
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def email_sweep(*, now: datetime | None = None) -> int:
+    """Re-enqueue the e-mails whose messages were lost; returns how many.
+
+    Through the queue helper, not ``.delay``: a publish that fails must not
+    abort the sweep — what is not enqueued now stays pending and is found again.
+    """
+    ids = email_ids_to_sweep(now=now)
+    enqueue_many_now(SEND_EMAIL_TASK, ids)
+    return len(ids)

@@ -4,20 +4,35 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.timezones import COMMON_TIME_ZONES, time_zone_choices
+from apps.core.fields import CheckboxesField, TimeZoneField
 
-from .models import MAX_FIRST_CONTACT_WINDOW_HOURS, Client, ClientContact, Role
+from .models import MAX_FIRST_CONTACT_WINDOW_HOURS, Client, ClientContact, ProjectRole
 
 
-class TimeZoneField(forms.ChoiceField):
-    def __init__(self, **kwargs):
-        common = [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]
-        kwargs.setdefault(
-            "choices",
-            [(_("Common"), common), (_("All time zones"), time_zone_choices())],
-        )
-        kwargs.setdefault("label", _("Time zone"))
-        super().__init__(**kwargs)
+class TeamMemberChoiceField(CheckboxesField):
+    """People of the project's team to tick (its members and its PMO lead)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose people from this project's team."),
+        "invalid_pk_value": _("Choose people from this project's team."),
+        "invalid_list": _("Choose people from this project's team."),
+    }
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ContactChoiceField(CheckboxesField):
+    """Contacts of the project's client to tick."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose contacts of this project's client."),
+        "invalid_pk_value": _("Choose contacts of this project's client."),
+        "invalid_list": _("Choose contacts of this project's client."),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.role})" if obj.role else obj.name
 
 
 class ClientContactForm(forms.ModelForm):
@@ -90,7 +105,9 @@ class ProjectForm(forms.Form):
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
         self.fields["client_name"].widget.attrs["list"] = "client-names"
-        self.client_names = list(Client.objects.values_list("name", flat=True))
+        self.client_names = list(
+            Client.objects.filter(archived_at__isnull=True).values_list("name", flat=True)
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "client_name",
@@ -118,7 +135,9 @@ class ProjectForm(forms.Form):
 
 class MembershipForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Language, validate_time_zone
@@ -17,6 +18,8 @@ class Client(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     notes = models.TextField(_("internal notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: Off the lists, history kept: clients and projects are archived, never deleted.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +56,7 @@ class Project(models.Model):
         verbose_name=_("members"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -70,12 +74,19 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
     @property
     def first_contact_window(self) -> timedelta:
         return timedelta(hours=self.first_contact_window_hours)
 
 
-class Role(models.TextChoices):
+class ProjectRole(models.TextChoices):
     PM = "pm", _("Project manager")
     MEMBER = "member", _("Team member")
     VIEWER = "viewer", _("Viewer")
@@ -91,7 +102,9 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=ProjectRole.choices, default=ProjectRole.MEMBER
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -110,7 +123,7 @@ class ClientContact(models.Model):
     """A person on the client's side who hears from us about a project."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("project")
+        Project, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("project")
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))

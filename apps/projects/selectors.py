@@ -4,19 +4,45 @@ A user sees the projects they are a member of; PMO staff see every project.
 Anything else is a 404, so a stranger cannot even learn that a project exists.
 """
 
+import enum
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from apps.accounts.selectors import user_is_pmo
-from apps.incidents.models import OPEN_STATUSES
+from apps.events.models import Event
 
-from .models import ClientContact, Membership, Project, Role
+from .models import Client, ClientContact, Membership, Project, ProjectRole
+from .pages import PROJECT_LIST
 
-#: Roles that may change a project's incidents and contacts.
-WRITE_ROLES = (Role.PM,)
+
+class Access(enum.IntEnum):
+    """What a user may do on a project and its incidents, from the least to the most."""
+
+    #: Viewers read everything of the project and change nothing.
+    READ = 1
+    #: Team members add to the record: contacts, meeting notes, actions, decisions.
+    CONTRIBUTE = 2
+    #: Project managers and PMO staff also change what the client is told or promised.
+    WRITE = 3
+
+    @property
+    def can_contribute(self) -> bool:
+        return self >= Access.CONTRIBUTE
+
+    @property
+    def can_edit(self) -> bool:
+        return self >= Access.WRITE
+
+
+ROLE_ACCESS = {
+    ProjectRole.PM: Access.WRITE,
+    ProjectRole.MEMBER: Access.CONTRIBUTE,
+    ProjectRole.VIEWER: Access.READ,
+}
 
 
 def projects_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
@@ -29,40 +55,48 @@ def projects_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
 
 
 def project_list_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
-    return (
-        projects_for_user(user)
-        .annotate(
-            open_incident_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES)),
-            incident_count=Count("incidents"),
+    """The projects page: the user's projects, with what the apps above count on them."""
+    return PROJECT_LIST.apply(projects_for_user(user)).order_by("client__name", "name")
+
+
+def with_role_of(queryset: QuerySet, user: AbstractBaseUser, project_field: str) -> QuerySet:
+    """Annotate ``user_role``: the user's role in each row's project, in the same query."""
+    return queryset.annotate(
+        user_role=Subquery(
+            Membership.objects.filter(project=OuterRef(project_field), user=user).values("role")[:1]
         )
-        .order_by("client__name", "name")
     )
 
 
-def role_in_project(user: AbstractBaseUser, project: Project) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
-    )
+def access_for(user: AbstractBaseUser, role: str | None) -> Access | None:
+    """The access a role gives (PMO staff have full access everywhere); ``None``: no access."""
+    if user_is_pmo(user):
+        return Access.WRITE
+    return ROLE_ACCESS.get(role)
 
 
-def can_write_project(user: AbstractBaseUser, project: Project) -> bool:
-    return user_is_pmo(user) or role_in_project(user, project) in WRITE_ROLES
+def check_access(access: Access | None, need: Access) -> Access:
+    """Refuse a user who sees the thing but may not do this to it (403)."""
+    if access is None:
+        raise Http404
+    if access < need:
+        raise PermissionDenied
+    return access
 
 
-def get_project_for_user(user: AbstractBaseUser, pk: int) -> Project:
+def get_project_for_user(
+    user: AbstractBaseUser, pk: int, *, need: Access = Access.READ
+) -> tuple[Project, Access]:
+    """The project and the user's access to it, in one query.
+
+    A project the user cannot see is a 404; one they see but may not do
+    ``need`` on is a 403.
+    """
     try:
-        return projects_for_user(user).get(pk=pk)
+        project = with_role_of(projects_for_user(user), user, "pk").get(pk=pk)
     except Project.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def get_rw_project_for_user(user: AbstractBaseUser, pk: int) -> Project:
-    project = get_project_for_user(user, pk)
-    if not can_write_project(user, project):
-        raise PermissionDenied
-    return project
+    return project, check_access(access_for(user, project.user_role), need)
 
 
 def project_team(project: Project) -> QuerySet:
@@ -95,4 +129,31 @@ def project_detail(project: Project) -> Project:
             Prefetch("contacts", queryset=ClientContact.objects.order_by("name")),
         )
         .get(pk=project.pk)
+    )
+
+
+def project_has_history(project: Project) -> bool:
+    """A project with incidents or anything on the record is never deleted (it is archived)."""
+    return project.incidents.exists() or Event.objects.filter(project=project).exists()
+
+
+def client_has_history(client: Client) -> bool:
+    """A client with projects or anything on the record is never deleted (it is archived)."""
+    return (
+        client.projects.exists()
+        or Event.objects.filter(
+            object_type__app_label=Client._meta.app_label,
+            object_type__model=Client._meta.model_name,
+            object_id=client.pk,
+        ).exists()
+    )
+
+
+def is_last_pm(membership: Membership) -> bool:
+    """Whether this membership is its project's only project manager."""
+    return (
+        membership.role == ProjectRole.PM
+        and not Membership.objects.filter(project_id=membership.project_id, role=ProjectRole.PM)
+        .exclude(pk=membership.pk)
+        .exists()
     )

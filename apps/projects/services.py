@@ -1,11 +1,23 @@
-"""Writes to projects, their members and their client contacts."""
+"""Writes to clients, projects, their members and their client contacts.
+
+Each takes the acting user (``actor``) and records its event in the same
+transaction (see ``docs/events.md``).
+"""
+
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Client, ClientContact, Membership, Project, Role
+from apps.events.services import Actor, changes, event_record, snapshot
+
+from .models import Client, ClientContact, Membership, Project, ProjectRole
+from .pages import BEFORE_ARCHIVE
+from .selectors import is_last_pm
 
 CONTACT_FIELDS = (
     "name",
@@ -16,11 +28,57 @@ CONTACT_FIELDS = (
     "time_zone",
     "receives_updates",
 )
+PROJECT_FIELDS = ("client", "name", "description", "pmo_lead", "first_contact_window_hours")
 
 
 @transaction.atomic
-def client_get_or_create(*, name: str) -> Client:
-    client, _created = Client.objects.get_or_create(name=name.strip())
+def client_get_or_create(*, name: str, actor: Actor) -> Client:
+    """The client of that name, created (and recorded) if there is none yet."""
+    client, created = Client.objects.get_or_create(name=name.strip())
+    if created:
+        event_record(actor=actor, verb="client.created", obj=client, data={"name": client.name})
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor: Actor, name: str, notes: str = "") -> Client:
+    """Rename a client or change the team's notes about it."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    before = snapshot(client, ("name", "notes"))
+    client.name = name.strip()
+    client.notes = notes
+    client.full_clean()
+    client.save(update_fields=["name", "notes"])
+    changed = changes(before, snapshot(client, ("name", "notes")))
+    if changed:
+        event_record(actor=actor, verb="client.updated", obj=client, data={"changes": changed})
+    return client
+
+
+@transaction.atomic
+def client_archive(*, client: Client, actor: Actor, now: datetime | None = None) -> Client:
+    """Hide a client whose work is over from the lists; its history stays whole."""
+    now = now or timezone.now()
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.projects.filter(archived_at__isnull=True).exists():
+        raise ValidationError(
+            _("Archive the client's projects first: a client with live projects stays listed."),
+            code="live_projects",
+        )
+    if client.archived_at is None:
+        client.archived_at = now
+        client.save(update_fields=["archived_at"])
+        event_record(actor=actor, verb="client.archived", obj=client, now=now)
+    return client
+
+
+@transaction.atomic
+def client_restore(*, client: Client, actor: Actor) -> Client:
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.archived_at is not None:
+        client.archived_at = None
+        client.save(update_fields=["archived_at"])
+        event_record(actor=actor, verb="client.restored", obj=client)
     return client
 
 
@@ -30,9 +88,9 @@ def project_create(
     client: Client,
     name: str,
     pmo_lead: AbstractBaseUser,
+    actor: Actor,
     description: str = "",
     first_contact_window_hours: int = 24,
-    created_by: AbstractBaseUser | None = None,
 ) -> Project:
     """Create a project; whoever creates it becomes its PM unless they are the PMO lead."""
     project = Project(
@@ -44,37 +102,123 @@ def project_create(
     )
     project.full_clean()
     project.save()
-    if created_by is not None and created_by != pmo_lead:
-        membership_set(project=project, user=created_by, role=Role.PM)
+    event_record(
+        actor=actor,
+        verb="project.created",
+        obj=project,
+        project=project,
+        data=snapshot(project, PROJECT_FIELDS),
+    )
+    if isinstance(actor, AbstractBaseUser) and actor != pmo_lead:
+        membership_set(project=project, user=actor, role=ProjectRole.PM, actor=actor)
     return project
 
 
-def _refuse_losing_the_last_pm(membership: Membership) -> None:
-    if (
-        membership.role == Role.PM
-        and not Membership.objects.filter(project_id=membership.project_id, role=Role.PM)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
-        raise ValidationError(_("A project keeps at least one project manager."), code="last_pm")
+@transaction.atomic
+def project_update(*, project: Project, actor: Actor, **fields) -> Project:
+    """Change a project's client, name, description, PMO lead or first-contact window."""
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = snapshot(project, PROJECT_FIELDS)
+    for name, value in fields.items():
+        setattr(project, name, value.strip() if isinstance(value, str) else value)
+    project.full_clean()
+    project.save()
+    changed = changes(before, snapshot(project, PROJECT_FIELDS))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="project.updated",
+            obj=project,
+            project=project,
+            data={"changes": changed},
+        )
+    return project
 
 
 @transaction.atomic
-def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
+def project_archive(*, project: Project, actor: Actor, now: datetime | None = None) -> Project:
+    """Take a finished project off the lists; nothing of its history is lost.
+
+    The apps above may refuse (``BEFORE_ARCHIVE``): a project with an open
+    incident stays in sight.
+    """
+    now = now or timezone.now()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    BEFORE_ARCHIVE.check(project=project)
+    if project.archived_at is None:
+        project.archived_at = now
+        project.save(update_fields=["archived_at"])
+        event_record(actor=actor, verb="project.archived", obj=project, project=project, now=now)
+    return project
+
+
+@transaction.atomic
+def project_restore(*, project: Project, actor: Actor) -> Project:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.archived_at is not None:
+        project.archived_at = None
+        project.save(update_fields=["archived_at"])
+        event_record(actor=actor, verb="project.restored", obj=project, project=project)
+    return project
+
+
+LAST_PM = _lazy("A project keeps at least one project manager.")
+
+
+def _refuse_losing_the_last_pm(membership: Membership) -> None:
+    if is_last_pm(membership):
+        raise ValidationError(LAST_PM, code="last_pm")
+
+
+@transaction.atomic
+def membership_set(
+    *, project: Project, user: AbstractBaseUser, role: str, actor: Actor
+) -> Membership:
     """Add a member, or change the role of one already there."""
-    current = Membership.objects.filter(project=project, user=user).first()
-    if current is not None and role != Role.PM:
+    if role not in ProjectRole.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    current = Membership.objects.select_for_update().filter(project=project, user=user).first()
+    if current is not None and role != ProjectRole.PM:
         # Demoting the last PM would leave the project without one, like removing them.
         _refuse_losing_the_last_pm(current)
-    membership, _created = Membership.objects.update_or_create(
-        project=project, user=user, defaults={"role": role}
-    )
-    return membership
+    if current is None:
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        event_record(
+            actor=actor,
+            verb="membership.added",
+            obj=membership,
+            project=project,
+            data={"user": user, "role": role},
+        )
+        return membership
+    if current.role != role:
+        changed = {"role": {"before": current.role, "after": role}}
+        current.role = role
+        current.save(update_fields=["role"])
+        event_record(
+            actor=actor,
+            verb="membership.role_changed",
+            obj=current,
+            project=project,
+            data={"user": user, "changes": changed},
+        )
+    return current
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     _refuse_losing_the_last_pm(membership)
+    event_record(
+        actor=actor,
+        verb="membership.removed",
+        obj=membership,
+        project=membership.project_id,
+        data={"user": membership.user, "role": membership.role},
+    )
     membership.delete()
 
 
@@ -92,17 +236,40 @@ def _save_contact(contact: ClientContact) -> ClientContact:
     return contact
 
 
-def contact_create(*, project: Project, **fields) -> ClientContact:
+def _check_contact_fields(fields) -> None:
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
-    return _save_contact(ClientContact(project=project, **fields))
 
 
-def contact_update(*, contact: ClientContact, **fields) -> ClientContact:
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+@transaction.atomic
+def contact_create(*, project: Project, actor: Actor, **fields) -> ClientContact:
+    _check_contact_fields(fields)
+    contact = _save_contact(ClientContact(project=project, **fields))
+    event_record(
+        actor=actor,
+        verb="contact.added",
+        obj=contact,
+        project=project,
+        data=snapshot(contact, CONTACT_FIELDS),
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: ClientContact, actor: Actor, **fields) -> ClientContact:
+    _check_contact_fields(fields)
+    before = snapshot(ClientContact.objects.get(pk=contact.pk), CONTACT_FIELDS)
     for name, value in fields.items():
         setattr(contact, name, value)
-    return _save_contact(contact)
+    contact = _save_contact(contact)
+    changed = changes(before, snapshot(contact, CONTACT_FIELDS))
+    if changed:
+        event_record(
+            actor=actor,
+            verb="contact.updated",
+            obj=contact,
+            project=contact.project_id,
+            data={"changes": changed},
+        )
+    return contact

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail_view, name="project_detail"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
+    path("<int:pk>/archive/", views.project_archive, name="project_archive"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",

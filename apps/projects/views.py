@@ -7,28 +7,21 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.selectors import user_is_pmo
 from apps.core.forms import add_service_errors
-from apps.incidents.selectors import project_incidents
 
 from . import services
 from .forms import ClientContactForm, MembershipForm, ProjectForm
-from .selectors import (
-    can_write_project,
-    get_project_for_user,
-    get_rw_project_for_user,
-    project_detail,
-    project_list_for_user,
-)
+from .pages import PROJECT_PAGE
+from .selectors import Access, get_project_for_user, project_detail, project_list_for_user
 
 
 @login_required
 def project_list(request):
+    archived = request.GET.get("archived") == "1"
+    projects = project_list_for_user(request.user).filter(archived_at__isnull=not archived)
     return render(
         request,
         "projects/list.html",
-        {
-            "projects": project_list_for_user(request.user),
-            "can_create": user_is_pmo(request.user),
-        },
+        {"projects": projects, "archived": archived, "can_create": user_is_pmo(request.user)},
     )
 
 
@@ -41,53 +34,52 @@ def project_create(request):
         data = form.cleaned_data
         try:
             project = services.project_create(
-                client=services.client_get_or_create(name=data["client_name"]),
+                client=services.client_get_or_create(name=data["client_name"], actor=request.user),
                 name=data["name"],
                 description=data["description"],
                 pmo_lead=data["pmo_lead"],
                 first_contact_window_hours=data["first_contact_window_hours"],
-                created_by=request.user,
+                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The project was created."))
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(request, "projects/create.html", {"form": form})
 
 
-def _project_page(request, project, *, member_form=None, status=200):
+def _project_page(request, project, access, *, member_form=None, status=200):
     project = project_detail(project)
-    return render(
-        request,
-        "projects/detail.html",
-        {
-            "project": project,
-            "incidents": project_incidents(project.pk),
-            "can_edit": can_write_project(request.user, project),
-            "member_form": member_form or MembershipForm(),
-        },
-        status=status,
-    )
+    context = {
+        "project": project,
+        "access": access,
+        "can_edit": access.can_edit,
+        "can_archive": user_is_pmo(request.user),
+        "member_form": member_form or MembershipForm(),
+    }
+    extra = PROJECT_PAGE.context(request=request, project=project, access=access)
+    return render(request, "projects/detail.html", extra | context, status=status)
 
 
 @login_required
 def project_detail_view(request, pk: int):
-    return _project_page(request, get_project_for_user(request.user, pk))
+    project, access = get_project_for_user(request.user, pk)
+    return _project_page(request, project, access)
 
 
 @login_required
 def contact_create(request, pk: int):
-    project = get_rw_project_for_user(request.user, pk)
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
     form = ClientContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_create(project=project, **form.cleaned_data)
+            services.contact_create(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact was added."))
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(
         request, "projects/contact_form.html", {"project": project, "form": form, "contact": None}
     )
@@ -95,17 +87,17 @@ def contact_create(request, pk: int):
 
 @login_required
 def contact_edit(request, pk: int, contact_pk: int):
-    project = get_rw_project_for_user(request.user, pk)
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
     form = ClientContactForm(request.POST or None, instance=project.contacts.get(pk=contact.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(contact=contact, **form.cleaned_data)
+            services.contact_update(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact was saved."))
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(
         request,
         "projects/contact_form.html",
@@ -116,31 +108,60 @@ def contact_edit(request, pk: int, contact_pk: int):
 @login_required
 @require_POST
 def member_add(request, pk: int):
-    project = get_rw_project_for_user(request.user, pk)
+    project, access = get_project_for_user(request.user, pk, need=Access.WRITE)
     form = MembershipForm(request.POST)
     if form.is_valid():
         try:
             services.membership_set(
-                project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+                project=project,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc, field="role")
         else:
             messages.success(request, _("The member was saved."))
-            return redirect("project_detail", pk=project.pk)
-    return _project_page(request, project, member_form=form, status=400)
+            return redirect(project)
+    return _project_page(request, project, access, member_form=form, status=400)
 
 
 @login_required
 @require_POST
 def member_remove(request, pk: int, membership_pk: int):
-    project = get_rw_project_for_user(request.user, pk)
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
     membership = get_object_or_404(project.memberships, pk=membership_pk)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("The member was removed."))
-    return redirect("project_detail", pk=project.pk)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_archive(request, pk: int):
+    """PMO staff take a finished project off the lists (and bring it back)."""
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    if not user_is_pmo(request.user):
+        raise PermissionDenied
+    restore = request.POST.get("restore") == "1"
+    try:
+        if restore:
+            services.project_restore(project=project, actor=request.user)
+        else:
+            services.project_archive(project=project, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The project is back on the lists.")
+            if restore
+            else _("The project was archived: it is off the lists, and its history is kept."),
+        )
+    return redirect(project)

@@ -3,23 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Heartbeat(models.Model):
-    """The last time a background component proved it was alive."""
-
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    beat_at = models.DateTimeField(_("last beat at"))
-    hostname = models.CharField(_("host"), max_length=255, blank=True)
-    count = models.PositiveBigIntegerField(_("beats"), default=0)
-
-    class Meta:
-        verbose_name = _("heartbeat")
-        verbose_name_plural = _("heartbeats")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Kind(models.TextChoices):
+class ReminderKind(models.TextChoices):
     FIRST_CONTACT_DUE_12H = "first_contact_due_12h", _("First contact due in 12 hours")
     FIRST_CONTACT_DUE_2H = "first_contact_due_2h", _("First contact due in 2 hours")
     FIRST_CONTACT_BREACHED = "first_contact_breached", _("First-contact deadline missed")
@@ -30,7 +14,7 @@ class Kind(models.TextChoices):
 
 
 #: Kinds that tell the PMO lead, not only the project managers.
-ESCALATION_KINDS = (Kind.FIRST_CONTACT_BREACHED, Kind.UPDATE_ESCALATED)
+ESCALATION_KINDS = (ReminderKind.FIRST_CONTACT_BREACHED, ReminderKind.UPDATE_ESCALATED)
 
 
 class ReminderStatus(models.TextChoices):
@@ -43,20 +27,28 @@ class ReminderStatus(models.TextChoices):
 class Reminder(models.Model):
     """A reminder or escalation the scan found due, for one recipient.
 
-    ``(subject, kind, due_at, recipient)`` is unique in the database, so a
-    scan that runs twice, or two scans at once, insert it once. ``fire_at`` is
-    the moment it became due — for a breach, the moment the deadline passed,
-    whenever the scan noticed it.
+    It is about an incident's deadline, or about one of its action items.
+    What it is about, its kind, its deadline and its recipient are unique in
+    the database, so a scan that runs twice, or two scans at once, insert it
+    once. ``fire_at`` is the moment it became due — for a breach, the moment
+    the deadline passed, whenever the scan noticed it.
     """
 
-    subject = models.CharField(_("subject"), max_length=50)
     incident = models.ForeignKey(
         "incidents.Incident",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="reminders",
         verbose_name=_("incident"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    action_item = models.ForeignKey(
+        "actionplans.ActionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("action item"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
     due_at = models.DateTimeField(_("deadline"))
     fire_at = models.DateTimeField(_("due since"))
     recipient = models.ForeignKey(
@@ -79,8 +71,17 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
+            # Two partial constraints, because a NULL is distinct from every other
+            # NULL in a unique constraint: one for incident deadlines, one for items.
             models.UniqueConstraint(
-                fields=["subject", "kind", "due_at", "recipient"], name="reminder_once"
+                fields=["incident", "kind", "due_at", "recipient"],
+                condition=models.Q(action_item__isnull=True),
+                name="reminder_once_per_incident_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["action_item", "kind", "due_at", "recipient"],
+                condition=models.Q(action_item__isnull=False),
+                name="reminder_once_per_action_deadline",
             ),
         ]
         indexes = [
@@ -92,55 +93,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.subject}"
-
-
-class Notification(models.Model):
-    """An entry in a user's in-app inbox."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("user"),
-    )
-    reminder = models.OneToOneField(
-        Reminder,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notification",
-        verbose_name=_("reminder"),
-    )
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("incident"),
-    )
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    is_escalation = models.BooleanField(_("escalation"), default=False)
-    created_at = models.DateTimeField(_("created at"))
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            models.Index(
-                fields=["user", "created_at"],
-                condition=models.Q(read_at__isnull=True),
-                name="notification_unread",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+        return f"{self.get_kind_display()} — {self.incident_id}"
 
 
 class Snooze(models.Model):
@@ -151,7 +104,7 @@ class Snooze(models.Model):
 
     incident = models.ForeignKey(
         "incidents.Incident",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="snoozes",
         verbose_name=_("incident"),
     )

@@ -12,15 +12,16 @@ from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 
+from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem
 from apps.incidents.models import OPEN_STATUSES, Incident
-from apps.projects.models import Membership, Project, Role
+from apps.projects.models import Membership, Project, ProjectRole
 
-from .models import ESCALATION_KINDS, Kind, Snooze
+from .models import ESCALATION_KINDS, ReminderKind, Snooze
 
 #: Reminders before the first-contact deadline, latest first.
 FIRST_CONTACT_NOTICES = (
-    (Kind.FIRST_CONTACT_DUE_2H, timedelta(hours=2)),
-    (Kind.FIRST_CONTACT_DUE_12H, timedelta(hours=12)),
+    (ReminderKind.FIRST_CONTACT_DUE_2H, timedelta(hours=2)),
+    (ReminderKind.FIRST_CONTACT_DUE_12H, timedelta(hours=12)),
 )
 UPDATE_NOTICE = timedelta(hours=4)
 #: How far back a scan looks for a first-contact breach it has not recorded
@@ -40,10 +41,9 @@ class Due:
     owner_id: int | None = None
 
     @property
-    def subject(self) -> str:
-        if self.action_item_id is not None:
-            return f"action:{self.action_item_id}"
-        return f"incident:{self.incident_id}"
+    def about(self) -> tuple[int, int | None]:
+        """What the reminder is about: the incident, and the action item if any."""
+        return self.incident_id, self.action_item_id
 
     @property
     def is_escalation(self) -> bool:
@@ -66,7 +66,7 @@ def _first_contact_due(now: datetime) -> list[Due]:
     found = []
     for pk, project_id, status, declared_at, due, first_contact_at in rows:
         if due <= now:
-            found.append(Due(pk, project_id, Kind.FIRST_CONTACT_BREACHED, due, due))
+            found.append(Due(pk, project_id, ReminderKind.FIRST_CONTACT_BREACHED, due, due))
             continue
         if first_contact_at is not None or status not in OPEN_STATUSES:
             continue
@@ -110,22 +110,20 @@ def _update_due(now: datetime) -> list[Due]:
         if (pk, due) in snoozed:
             continue
         if due <= now:
-            found.append(Due(pk, project_id, Kind.UPDATE_OVERDUE, due, due))
+            found.append(Due(pk, project_id, ReminderKind.UPDATE_OVERDUE, due, due))
             escalate_at = due + cadence / 2
             if escalate_at <= now:
-                found.append(Due(pk, project_id, Kind.UPDATE_ESCALATED, due, escalate_at))
+                found.append(Due(pk, project_id, ReminderKind.UPDATE_ESCALATED, due, escalate_at))
             continue
         fire_at = due - UPDATE_NOTICE
         since = last_update_at or first_contact_at
         if fire_at <= now and (since is None or fire_at >= since):
-            found.append(Due(pk, project_id, Kind.UPDATE_DUE_4H, due, fire_at))
+            found.append(Due(pk, project_id, ReminderKind.UPDATE_DUE_4H, due, fire_at))
     return found
 
 
 def _action_items_due(now: datetime) -> list[Due]:
     """Open action items past their due moment, on incidents still open."""
-    from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem
-
     rows = (
         ActionItem.objects.filter(
             due_at__lte=now,
@@ -136,7 +134,7 @@ def _action_items_due(now: datetime) -> list[Due]:
         .values_list("pk", "incident_id", "incident__project_id", "due_at", "owner_id")
     )
     return [
-        Due(incident_id, project_id, Kind.ACTION_OVERDUE, due, due, pk, owner_id)
+        Due(incident_id, project_id, ReminderKind.ACTION_OVERDUE, due, due, pk, owner_id)
         for pk, incident_id, project_id, due, owner_id in rows
     ]
 
@@ -149,7 +147,7 @@ def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], in
     """For each project: (its project managers, its PMO lead)."""
     pms: dict[int, set[int]] = defaultdict(set)
     for project_id, user_id in Membership.objects.filter(
-        project_id__in=project_ids, role=Role.PM, user__is_active=True
+        project_id__in=project_ids, role=ProjectRole.PM, user__is_active=True
     ).values_list("project_id", "user_id"):
         pms[project_id].add(user_id)
     leads = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "pmo_lead_id"))

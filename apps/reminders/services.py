@@ -1,4 +1,4 @@
-"""The reminder engine's writes: scan, deliver, sweep, snooze, notifications.
+"""The reminder engine's writes: scan, deliver, sweep and snooze.
 
 The database is the source of truth for every deadline; these functions are
 idempotent, so running them twice, concurrently, or late is harmless.
@@ -9,42 +9,36 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import profile_for
+from apps.actionplans.models import ActionItem
+from apps.communications.services import log_note
+from apps.core.health import SCAN_HEARTBEAT
 from apps.core.queue import enqueue_many_now, enqueue_many_on_commit
+from apps.core.services import heartbeat_record
+from apps.events.models import Event
+from apps.events.services import Actor, event_record, events_record_once
 from apps.incidents.models import Incident
+from apps.notifications.services import notify
 from apps.outbox.services import email_enqueue
 
-from .models import Heartbeat, Kind, Notification, Reminder, ReminderStatus, Snooze
-from .scan import due_reminders, recipients_by_project, recipients_for
+from .models import Reminder, ReminderKind, ReminderStatus, Snooze
+from .scan import Due, due_reminders, recipients_by_project, recipients_for
 
 logger = logging.getLogger(__name__)
 
-SCAN_HEARTBEAT = "scan"
+#: The task that delivers one reminder (``tasks.deliver``), named so that this
+#: module never imports the tasks that call it.
+DELIVER_TASK = "apps.reminders.tasks.deliver"
 MAX_DELIVERY_ATTEMPTS = 5
 #: A pending reminder older than this was probably lost on its way to a worker.
 SWEEP_GRACE = timedelta(minutes=2)
-
-
-@transaction.atomic
-def heartbeat_record(*, name: str, hostname: str = "", now: datetime | None = None) -> Heartbeat:
-    """Record a beat with one conditional write, safe under concurrent workers."""
-    now = now or timezone.now()
-    updated = Heartbeat.objects.filter(name=name).update(
-        beat_at=now, hostname=hostname, count=F("count") + 1
-    )
-    if not updated:
-        Heartbeat.objects.get_or_create(
-            name=name, defaults={"beat_at": now, "hostname": hostname, "count": 1}
-        )
-    return Heartbeat.objects.get(name=name)
 
 
 def reminders_scan(*, now: datetime | None = None) -> list[int]:
@@ -52,12 +46,11 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
 
     Steps: select what is due (range queries on indexed deadlines), work out
     the recipients, skip what already exists, bulk-insert the rest (the unique
-    constraint turns a concurrent duplicate into a no-op), then enqueue the
-    rows this scan created after the transaction commits. A bounded number of
-    queries, however many incidents are due.
+    constraint turns a concurrent duplicate into a no-op), record the passed
+    deadlines as the system's events, then enqueue the rows this scan created
+    after the transaction commits. A bounded number of queries, however many
+    incidents are due. The actor is always the system.
     """
-    from .tasks import deliver
-
     now = now or timezone.now()
     with transaction.atomic():
         due = due_reminders(now)
@@ -70,8 +63,8 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
             for user_id in recipients_for(d, pms, lead):
                 wanted.append(
                     Reminder(
-                        subject=d.subject,
                         incident_id=d.incident_id,
+                        action_item_id=d.action_item_id,
                         kind=d.kind,
                         due_at=d.due_at,
                         fire_at=d.fire_at,
@@ -82,32 +75,92 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
                 )
         new_ids: list[int] = []
         if wanted:
-            subjects = {r.subject for r in wanted}
+            incident_ids = {r.incident_id for r in wanted}
             existing = set(
-                Reminder.objects.filter(subject__in=subjects).values_list(
-                    "subject", "kind", "due_at", "recipient_id"
+                Reminder.objects.filter(incident_id__in=incident_ids).values_list(
+                    "incident_id", "action_item_id", "kind", "due_at", "recipient_id"
                 )
             )
-            fresh = [
-                r for r in wanted if (r.subject, r.kind, r.due_at, r.recipient_id) not in existing
-            ]
+            fresh = [r for r in wanted if _identity(r) not in existing]
             if fresh:
                 Reminder.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+                _record_facts(due, fresh, now)
                 new_ids = list(
                     Reminder.objects.filter(
-                        subject__in={r.subject for r in fresh},
+                        incident_id__in={r.incident_id for r in fresh},
                         created_at=now,
                         status=ReminderStatus.PENDING,
                     ).values_list("pk", flat=True)
                 )
         # The beat is the real moment of the scan, even when replaying another moment.
         heartbeat_record(name=SCAN_HEARTBEAT)
-        enqueue_many_on_commit(deliver, new_ids)
+        enqueue_many_on_commit(DELIVER_TASK, new_ids)
     return new_ids
 
 
+#: Reminders that state a fact for the record: a deadline passed.
+FACTS = {
+    ReminderKind.FIRST_CONTACT_BREACHED: "first_contact.breached",
+    ReminderKind.UPDATE_OVERDUE: "update.overdue",
+    ReminderKind.UPDATE_ESCALATED: "update.escalated",
+    ReminderKind.ACTION_OVERDUE: "action_item.overdue",
+}
+
+
+def _record_facts(due: list[Due], fresh: list[Reminder], now: datetime) -> None:
+    """The system's events: a deadline passed, at the moment it passed, once.
+
+    Only for deadlines that got new reminders in this scan (so a steady scan
+    writes nothing); the event's key makes a second scan's attempt a no-op.
+    """
+    new = {(r.incident_id, r.action_item_id, r.kind, r.due_at) for r in fresh}
+    incident_type = ContentType.objects.get_for_model(Incident)
+    item_type = ContentType.objects.get_for_model(ActionItem)
+    events = []
+    for d in due:
+        verb = FACTS.get(d.kind)
+        if verb is None or (d.incident_id, d.action_item_id, d.kind, d.due_at) not in new:
+            continue
+        on_item = d.action_item_id is not None
+        data = {"due_at": d.due_at, "noticed_at": now}
+        if d.kind == ReminderKind.UPDATE_ESCALATED:
+            data["escalated_at"] = d.fire_at
+        if on_item:
+            data["owner"] = d.owner_id
+        events.append(
+            Event(
+                verb=verb,
+                actor=None,
+                occurred_at=d.fire_at,
+                project_id=d.project_id,
+                incident_id=d.incident_id,
+                object_type=item_type if on_item else incident_type,
+                object_id=d.action_item_id if on_item else d.incident_id,
+                data=data,
+                key=f"{verb}:{'action' if on_item else 'incident'}:"
+                f"{d.action_item_id if on_item else d.incident_id}:{d.due_at.isoformat()}",
+            )
+        )
+    events_record_once(events)
+
+
+def _identity(reminder: Reminder) -> tuple:
+    """What makes a reminder the same reminder (the database's unique constraints)."""
+    return (
+        reminder.incident_id,
+        reminder.action_item_id,
+        reminder.kind,
+        reminder.due_at,
+        reminder.recipient_id,
+    )
+
+
 #: "Due soon" kinds: true only before their deadline.
-DUE_SOON_KINDS = (Kind.FIRST_CONTACT_DUE_12H, Kind.FIRST_CONTACT_DUE_2H, Kind.UPDATE_DUE_4H)
+DUE_SOON_KINDS = (
+    ReminderKind.FIRST_CONTACT_DUE_12H,
+    ReminderKind.FIRST_CONTACT_DUE_2H,
+    ReminderKind.UPDATE_DUE_4H,
+)
 
 
 def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool:
@@ -119,14 +172,18 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
     """
     if reminder.kind in DUE_SOON_KINDS and reminder.due_at <= now:
         return False
-    if reminder.kind in (Kind.FIRST_CONTACT_DUE_12H, Kind.FIRST_CONTACT_DUE_2H):
+    if reminder.kind in (ReminderKind.FIRST_CONTACT_DUE_12H, ReminderKind.FIRST_CONTACT_DUE_2H):
         return incident.first_contact_at is None and incident.is_open
-    if reminder.kind in (Kind.UPDATE_DUE_4H, Kind.UPDATE_OVERDUE, Kind.UPDATE_ESCALATED):
+    if reminder.kind in (
+        ReminderKind.UPDATE_DUE_4H,
+        ReminderKind.UPDATE_OVERDUE,
+        ReminderKind.UPDATE_ESCALATED,
+    ):
         return incident.is_open and incident.next_update_due_at == reminder.due_at
-    if reminder.kind == Kind.ACTION_OVERDUE:
+    if reminder.kind == ReminderKind.ACTION_OVERDUE:
         # Still open, still due at that moment, and still the recipient's: an
         # item handed to someone else reminds its new owner (the next scan).
-        item = action_item_of(reminder)
+        item = ActionItem.objects.filter(pk=reminder.action_item_id).first()
         return (
             item is not None
             and incident.is_open
@@ -137,24 +194,15 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
     return True  # a breach is a fact: always delivered
 
 
-def action_item_of(reminder: Reminder):
-    from apps.actionplans.models import ActionItem
-
-    kind, _sep, pk = reminder.subject.partition(":")
-    if kind != "action" or not pk.isdigit():
-        return None
-    return ActionItem.objects.filter(pk=int(pk)).first()
-
-
 def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
     profile = profile_for(user)
     language = profile.language if profile else settings.LANGUAGE_CODE
     tz = profile.time_zone if profile else "UTC"
-    url = reverse("incident_detail", args=[incident.pk])
+    url = incident.get_absolute_url()
     with translation.override(language), timezone.override(tz):
         context = {
             "reminder": reminder,
-            "action_item": action_item_of(reminder),
+            "action_item": reminder.action_item,
             "incident": incident,
             "user": user,
             "url": settings.SITE_URL + url,
@@ -168,7 +216,11 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
         }
 
 
-UPDATE_KINDS = (Kind.UPDATE_DUE_4H, Kind.UPDATE_OVERDUE, Kind.UPDATE_ESCALATED)
+UPDATE_KINDS = (
+    ReminderKind.UPDATE_DUE_4H,
+    ReminderKind.UPDATE_OVERDUE,
+    ReminderKind.UPDATE_ESCALATED,
+)
 
 
 def _snoozed(reminder: Reminder, now: datetime) -> bool:
@@ -178,6 +230,11 @@ def _snoozed(reminder: Reminder, now: datetime) -> bool:
             incident_id=reminder.incident_id, due_at=reminder.due_at, until__gt=now
         ).exists()
     )
+
+
+def notification_key(reminder: Reminder) -> str:
+    """The inbox entry of a reminder: one per reminder, however often delivery runs."""
+    return f"reminder:{reminder.pk}"
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
@@ -211,17 +268,15 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
             with transaction.atomic():
                 user = get_user_model().objects.get(pk=reminder.recipient_id)
                 texts = _reminder_texts(reminder, incident, user)
-                Notification.objects.get_or_create(
-                    reminder=reminder,
-                    defaults={
-                        "user": user,
-                        "incident": incident,
-                        "title": texts["title"][:300],
-                        "body": texts["body"],
-                        "url": texts["url"],
-                        "is_escalation": reminder.is_escalation,
-                        "created_at": now,
-                    },
+                notify(
+                    user=user,
+                    key=notification_key(reminder),
+                    title=texts["title"],
+                    body=texts["body"],
+                    url=texts["url"],
+                    about=incident.title,
+                    is_escalation=reminder.is_escalation,
+                    now=now,
                 )
                 if user.email:
                     email_enqueue(
@@ -256,37 +311,26 @@ def reminder_ids_to_sweep(*, now: datetime | None = None, limit: int = 1000) -> 
     )
 
 
-def reminders_sweep(*, now: datetime | None = None) -> tuple[int, int]:
-    """Re-enqueue reminders and e-mails whose messages were lost.
+def reminders_sweep(*, now: datetime | None = None) -> int:
+    """Re-enqueue the reminders whose delivery messages were lost; returns how many.
 
     Through the queue helper, not ``.delay``: a publish that fails must not
-    abort the sweep (the e-mails would wait for the next run) — what is not
-    enqueued now stays pending and is found again. Returns how many reminders
-    and e-mails it re-enqueued.
+    abort the sweep — what is not enqueued now stays pending and is found again.
     """
-    from apps.outbox.services import email_ids_to_sweep
-    from apps.outbox.tasks import send_email
-
-    from .tasks import deliver
-
-    reminder_ids = reminder_ids_to_sweep(now=now)
-    email_ids = email_ids_to_sweep(now=now)
-    enqueue_many_now(deliver, reminder_ids)
-    enqueue_many_now(send_email, email_ids)
-    return len(reminder_ids), len(email_ids)
+    ids = reminder_ids_to_sweep(now=now)
+    enqueue_many_now(DELIVER_TASK, ids)
+    return len(ids)
 
 
 @transaction.atomic
 def snooze_update_reminders(
-    *, incident: Incident, user, until: datetime, reason: str, now: datetime | None = None
+    *, incident: Incident, actor: Actor, until: datetime, reason: str, now: datetime | None = None
 ) -> Snooze:
     """Quiet the reminders for the current update deadline, once, for a reason.
 
     At most half a cadence from now. The deadline the client sees stays put;
     the snooze is written on the incident's timeline.
     """
-    from apps.communications.services import log_note
-
     now = now or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     reason = reason.strip()
@@ -314,25 +358,22 @@ def snooze_update_reminders(
         due_at=due_at,
         until=until,
         reason=reason,
-        created_by=user,
+        created_by=actor,
         created_at=now,
+    )
+    event_record(
+        actor=actor,
+        verb="reminder.snoozed",
+        obj=snooze,
+        incident=incident,
+        data={"due_at": due_at, "until": until, "reason": reason},
+        now=now,
     )
     log_note(
         incident=incident,
-        recorded_by=user,
+        actor=actor,
         summary=_("Update reminders snoozed until %(until)s. Reason: %(reason)s")
         % {"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M %Z"), "reason": reason},
         now=now,
     )
     return snooze
-
-
-def notification_mark_read(
-    *, user, notification_id: int | None = None, now: datetime | None = None
-) -> int:
-    """Mark one notification (or all, when no id is given) as read."""
-    now = now or timezone.now()
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_id is not None:
-        unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=now)

@@ -1,27 +1,19 @@
-import socket
-
 from celery import shared_task
 
 from . import services
 
 
-@shared_task(ignore_result=True)
-def heartbeat() -> None:
-    """Proves that beat schedules, the broker carries and a worker runs tasks."""
-    services.heartbeat_record(name="worker", hostname=socket.gethostname())
-
-
-@shared_task(ignore_result=True)
+@shared_task(name="apps.reminders.tasks.scan_due", ignore_result=True)
 def scan_due() -> None:
     services.reminders_scan()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=services.DELIVER_TASK, ignore_result=True)
 def deliver(reminder_id: int) -> None:
     services.reminder_deliver(reminder_id=reminder_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="apps.reminders.tasks.sweep", ignore_result=True)
 def sweep() -> None:
-    """Re-enqueue reminders and e-mails whose messages were lost."""
+    """Re-enqueue reminders whose messages were lost (the outbox sweeps its own e-mails)."""
     services.reminders_sweep()

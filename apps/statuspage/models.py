@@ -22,7 +22,7 @@ class ShareLink(models.Model):
 
     incident = models.ForeignKey(
         Incident,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="share_links",
@@ -30,7 +30,7 @@ class ShareLink(models.Model):
     )
     project = models.ForeignKey(
         Project,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="share_links",

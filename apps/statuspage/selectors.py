@@ -14,7 +14,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from apps.communications.models import Channel, LogEntry, Meeting, MeetingStatus, StatusUpdate
+from apps.actionplans.selectors import Plan, plans_for, remedies_for
+from apps.alternatives.selectors import Decisions, alternatives_for, decisions_for
+from apps.communications.models import (
+    LogChannel,
+    LogEntry,
+    Meeting,
+    MeetingStatus,
+    StatusUpdate,
+    UpdateStatus,
+)
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 
@@ -187,37 +196,22 @@ class Promises:
 
 @dataclass
 class IncidentPage:
+    """What the status page shows of one incident.
+
+    The plan and the decisions are the same domain objects the incident page
+    shows (``actionplans.selectors.Plan``, ``alternatives.selectors.Decisions``),
+    read for the client: only client-visible actions, no owners.
+    """
+
     incident: Incident
     updates: list[StatusUpdate] = field(default_factory=list)
     entries: list[LogEntry] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     promises: Promises = field(default_factory=Promises)
-    action_items: list = field(default_factory=list)
+    plan: Plan | None = None
     alternatives: list = field(default_factory=list)
-    decisions: list = field(default_factory=list)
+    decisions: Decisions = field(default_factory=lambda: Decisions(current=None, history=[]))
     remedies: list = field(default_factory=list)
-
-    @property
-    def plan_progress(self) -> int | None:
-        """The average progress of the actions not dropped, in percent."""
-        live = [item.progress for item in self.action_items if item.status != "dropped"]
-        return round(sum(live) / len(live)) if live else None
-
-    @property
-    def remediation_items(self) -> list:
-        return [item for item in self.action_items if item.kind == "remediation"]
-
-    @property
-    def prevention_items(self) -> list:
-        return [item for item in self.action_items if item.kind == "prevention"]
-
-    @property
-    def decision(self):
-        return next((d for d in self.decisions if d.superseded_at is None), None)
-
-    @property
-    def earlier_decisions(self) -> list:
-        return [d for d in self.decisions if d.superseded_at is not None]
 
     @property
     def disclosed(self) -> bool:
@@ -238,9 +232,9 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
     pages = {incident.pk: IncidentPage(incident) for incident in incidents}
     if not ids:
         return []
-    updates = StatusUpdate.objects.filter(incident_id__in=ids, status="published").order_by(
-        "-published_at"
-    )
+    updates = StatusUpdate.objects.filter(
+        incident_id__in=ids, status=UpdateStatus.PUBLISHED
+    ).order_by("-published_at")
     for update in updates:
         page = pages[update.incident_id]
         page.updates.append(update)
@@ -249,7 +243,7 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
             page.promises.kept += update.was_on_time
     entries = (
         LogEntry.objects.filter(incident_id__in=ids, client_visible=True)
-        .exclude(channel__in=(Channel.UPDATE, Channel.NOTE))
+        .exclude(channel__in=(LogChannel.UPDATE, LogChannel.NOTE))
         .prefetch_related(
             Prefetch(
                 "corrections",
@@ -271,48 +265,16 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
     for meeting in meetings:
         if meeting.ends_at >= now:
             pages[meeting.incident_id].meetings.append(meeting)
-    _add_plans(pages, ids)
+    plans = plans_for(ids, now, for_client=True)
+    alternatives = alternatives_for(ids)
+    decisions = decisions_for(ids)
+    remedies = remedies_for(ids)
+    for pk, page in pages.items():
+        page.plan = plans[pk]
+        page.alternatives = alternatives[pk]
+        page.decisions = decisions[pk]
+        page.remedies = remedies[pk]
     return [pages[pk] for pk in ids]
-
-
-def _add_plans(pages: dict, ids: list[int]) -> None:
-    """The plan, the alternatives, the decisions and the remedies: four queries, plus one
-    for who agreed. Only client-visible actions; no owner names, no internal fields."""
-    from apps.actionplans.models import ActionItem, Remedy
-    from apps.alternatives.models import Alternative, Decision
-    from apps.projects.models import ClientContact
-
-    items = (
-        ActionItem.objects.filter(incident_id__in=ids, client_visible=True)
-        .only(
-            "id",
-            "incident_id",
-            "kind",
-            "title",
-            "description",
-            "due_at",
-            "status",
-            "dropped_reason",
-            "progress",
-        )
-        .order_by("due_at", "pk")
-    )
-    for item in items:
-        pages[item.incident_id].action_items.append(item)
-    for alternative in Alternative.objects.filter(incident_id__in=ids).order_by("created_at", "pk"):
-        pages[alternative.incident_id].alternatives.append(alternative)
-    decisions = (
-        Decision.objects.filter(incident_id__in=ids)
-        .select_related("alternative", "meeting")
-        .prefetch_related(
-            Prefetch("client_agreed", queryset=ClientContact.objects.only("id", "name"))
-        )
-        .order_by("-decided_at", "-pk")
-    )
-    for decision in decisions:
-        pages[decision.incident_id].decisions.append(decision)
-    for remedy in Remedy.objects.filter(incident_id__in=ids).order_by("offered_at", "pk"):
-        pages[remedy.incident_id].remedies.append(remedy)
 
 
 def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:
@@ -322,7 +284,7 @@ def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:
         else Q(incident__project_id=link.project_id)
     )
     return list(
-        StatusUpdate.objects.filter(incidents, status="published")
+        StatusUpdate.objects.filter(incidents, status=UpdateStatus.PUBLISHED)
         .select_related("incident")
         .only("id", "body_en", "body_zh_hans", "published_at", "incident__id", "incident__title")
         .order_by("-published_at")[:limit]

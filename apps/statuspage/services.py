@@ -1,4 +1,8 @@
-"""Share links: create (the token is shown once), revoke, and count views."""
+"""Share links: create (the token is shown once), revoke, and count views.
+
+Creating and revoking a link take the acting user (``actor``) and record
+their event; counting views is bookkeeping, not a change to the record.
+"""
 
 import contextlib
 import secrets
@@ -12,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.events.services import Actor, event_record
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact, Project
 
@@ -28,7 +33,7 @@ MAX_LIFETIME = timedelta(days=365)
 @transaction.atomic
 def link_create(
     *,
-    created_by: AbstractBaseUser,
+    actor: AbstractBaseUser,
     incident: Incident | None = None,
     project: Project | None = None,
     contact: ClientContact | None = None,
@@ -56,19 +61,49 @@ def link_create(
         token_hash=hash_token(token),
         token_hint=token[:6],
         label=label.strip(),
-        created_by=created_by,
+        created_by=actor,
         created_at=now,
         expires_at=expires_at,
+    )
+    event_record(
+        actor=actor,
+        verb="link.created",
+        obj=link,
+        incident=incident,
+        project=target_project_id,
+        data=_link_data(link),
+        now=now,
     )
     return link, token
 
 
+def _link_data(link: ShareLink) -> dict:
+    return {
+        "scope": "incident" if link.incident_id else "project",
+        "contact": link.contact,
+        "label": link.label,
+        "token_hint": link.token_hint,
+        "expires_at": link.expires_at,
+    }
+
+
 @transaction.atomic
-def link_revoke(*, link: ShareLink, now: datetime | None = None) -> ShareLink:
+def link_revoke(*, link: ShareLink, actor: Actor, now: datetime | None = None) -> ShareLink:
+    """The link leads nowhere from now on (revoking twice changes nothing more)."""
     now = now or timezone.now()
+    link = ShareLink.objects.select_for_update().select_related("contact").get(pk=link.pk)
     if link.revoked_at is None:
         link.revoked_at = now
         link.save(update_fields=["revoked_at"])
+        event_record(
+            actor=actor,
+            verb="link.revoked",
+            obj=link,
+            incident=link.incident_id,
+            project=link.target_project_id,
+            data=_link_data(link),
+            now=now,
+        )
     lease.forget(link.token_hash)
     return link
 

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.communications.ical import calendar
 from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
-from apps.incidents.selectors import get_rw_incident_for_user
+from apps.incidents.selectors import get_incident_for_user
+from apps.projects.selectors import Access
 
 from . import counters, lease, pagecache, services
 from .forms import ShareLinkForm
@@ -245,13 +246,13 @@ def _links_page(request, incident, form, status=200):
 @login_required
 def links(request, pk: int):
     """The incident's share links: who can read the status page, and when they last did."""
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = ShareLinkForm(request.POST or None, project=incident.project)
     if request.method == "POST" and form.is_valid():
         whole_project = form.cleaned_data["whole_project"]
         try:
             link, token = services.link_create(
-                created_by=request.user,
+                actor=request.user,
                 incident=None if whole_project else incident,
                 project=incident.project if whole_project else None,
                 contact=form.cleaned_data["contact"],
@@ -274,8 +275,8 @@ def links(request, pk: int):
 @login_required
 @require_POST
 def link_revoke(request, pk: int, link_pk: int):
-    incident = get_rw_incident_for_user(request.user, pk)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     link = get_object_or_404(incident_share_links(incident), pk=link_pk)
-    services.link_revoke(link=link)
+    services.link_revoke(link=link, actor=request.user)
     messages.success(request, _("The link was revoked: it now leads nowhere."))
     return redirect("share_links", pk=incident.pk)

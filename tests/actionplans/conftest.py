@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from apps.actionplans import services
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import ClientContactFactory, informed_incident, member
 
 DAY = timedelta(days=1)
@@ -30,7 +30,7 @@ def add_item(pm, now):
             "title": "Partition the dispatch engine",
             "owner": pm,
             "due_at": now + 3 * DAY,
-            "created_by": pm,
+            "actor": pm,
         } | kwargs
         return services.action_item_create(incident=incident, **values)
 
@@ -39,4 +39,4 @@ def add_item(pm, now):
 
 @pytest.fixture
 def owner(project):
-    return member(project, Role.MEMBER, username="jun", first_name="Jun", last_name="Wang")
+    return member(project, ProjectRole.MEMBER, username="jun", first_name="Jun", last_name="Wang")

@@ -9,13 +9,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from apps.actionplans import services
-from apps.actionplans.models import ItemStatus
-from apps.incidents.models import Status
+from apps.actionplans.models import ActionItemStatus
+from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
+from apps.notifications.models import Notification
 from apps.outbox.models import OutgoingEmail
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from apps.reminders import services as reminders
-from apps.reminders.models import Kind, Notification, Reminder, ReminderStatus
+from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.celery_capture import EnqueuedTasks, capture_enqueued
 from tests.factories import member
 
@@ -42,7 +43,9 @@ class Beat:
         self.clock.move_to(at)
         with TestCase.captureOnCommitCallbacks(execute=True):
             ids = reminders.reminders_scan()
-        return list(Reminder.objects.filter(pk__in=ids, kind=Kind.ACTION_OVERDUE).order_by("pk"))
+        return list(
+            Reminder.objects.filter(pk__in=ids, kind=ReminderKind.ACTION_OVERDUE).order_by("pk")
+        )
 
     def work(self, *, at: datetime | None = None) -> None:
         if at is not None:
@@ -60,7 +63,7 @@ def beat(enqueued, now):
 def owner(project):
     return member(
         project,
-        Role.MEMBER,
+        ProjectRole.MEMBER,
         username="jun",
         first_name="Jun",
         last_name="Wang",
@@ -74,7 +77,7 @@ def item(informed, owner, pm, now):
     """An action owned by Jun, due a day from now."""
     return services.action_item_create(
         incident=informed,
-        created_by=pm,
+        actor=pm,
         kind="remediation",
         title="Partition the dispatch engine",
         owner=owner,
@@ -84,7 +87,7 @@ def item(informed, owner, pm, now):
 
 
 def _action_reminders():
-    return list(Reminder.objects.filter(kind=Kind.ACTION_OVERDUE).order_by("pk"))
+    return list(Reminder.objects.filter(kind=ReminderKind.ACTION_OVERDUE).order_by("pk"))
 
 
 def test_nothing_is_reminded_before_the_due_moment(beat, item):
@@ -94,9 +97,9 @@ def test_nothing_is_reminded_before_the_due_moment(beat, item):
 def test_an_overdue_action_reminds_its_owner_only(beat, item, owner, pm):
     [reminder] = beat.scan(at=item.due_at)
 
-    assert reminder.kind == Kind.ACTION_OVERDUE
+    assert reminder.kind == ReminderKind.ACTION_OVERDUE
     assert reminder.recipient == owner
-    assert reminder.subject == f"action:{item.pk}"
+    assert reminder.action_item == item
     assert reminder.due_at == item.due_at
     assert not Reminder.objects.filter(recipient=pm).exists()
 
@@ -120,7 +123,7 @@ def test_a_new_due_date_is_a_new_reminder_for_the_new_moment(beat, item, pm):
     beat.scan(at=old_due)
     beat.work()
     new_due = old_due + 2 * DAY
-    services.action_item_update(item=item, expected_version=1, changed_by=pm, due_at=new_due)
+    services.action_item_update(item=item, expected_version=1, actor=pm, due_at=new_due)
 
     assert beat.scan(at=old_due + DAY) == []
     [again] = beat.scan(at=new_due)
@@ -132,19 +135,21 @@ def test_a_new_due_date_is_a_new_reminder_for_the_new_moment(beat, item, pm):
 @pytest.mark.parametrize(
     "change",
     [
-        {"status": ItemStatus.DONE},
-        {"status": ItemStatus.DROPPED, "dropped_reason": "Another alternative was chosen."},
+        {"status": ActionItemStatus.DONE},
+        {"status": ActionItemStatus.DROPPED, "dropped_reason": "Another alternative was chosen."},
     ],
     ids=["done", "dropped"],
 )
 def test_done_and_dropped_actions_are_not_reminded(beat, item, pm, change):
-    services.action_item_update(item=item, expected_version=1, changed_by=pm, **change)
+    services.action_item_update(item=item, expected_version=1, actor=pm, **change)
 
     assert beat.scan(at=item.due_at + HOUR) == []
 
 
 def test_actions_of_a_resolved_incident_are_not_reminded(beat, item, informed):
-    incident_change_status(incident=informed, status=Status.RESOLVED)
+    incident_change_status(
+        incident=informed, status=IncidentStatus.RESOLVED, actor=informed.declared_by
+    )
 
     assert beat.scan(at=item.due_at + HOUR) == []
 
@@ -170,7 +175,7 @@ def test_the_owner_is_told_in_their_language_and_time_zone(beat, item, owner, ma
 def test_an_action_done_before_delivery_makes_the_reminder_obsolete(beat, item, pm, mailoutbox):
     [reminder] = beat.scan(at=item.due_at)
     services.action_item_update(
-        item=item, expected_version=1, changed_by=pm, status=ItemStatus.DONE
+        item=item, expected_version=1, actor=pm, status=ActionItemStatus.DONE
     )
 
     beat.work(at=item.due_at + MINUTE)
@@ -185,7 +190,7 @@ def test_an_action_done_before_delivery_makes_the_reminder_obsolete(beat, item, 
 def test_a_reminder_for_a_moved_due_date_is_obsolete(beat, item, pm, mailoutbox):
     due = item.due_at
     [reminder] = beat.scan(at=due)
-    services.action_item_update(item=item, expected_version=1, changed_by=pm, due_at=due + DAY)
+    services.action_item_update(item=item, expected_version=1, actor=pm, due_at=due + DAY)
 
     beat.work(at=due + MINUTE)
 
@@ -198,7 +203,7 @@ def test_an_action_handed_to_someone_else_before_delivery_reminds_the_new_owner_
     beat, item, owner, pm, mailoutbox
 ):
     [reminder] = beat.scan(at=item.due_at)
-    services.action_item_update(item=item, expected_version=1, changed_by=pm, owner=pm)
+    services.action_item_update(item=item, expected_version=1, actor=pm, owner=pm)
 
     beat.work(at=item.due_at + MINUTE)
     [again] = beat.scan(at=item.due_at + 2 * MINUTE)

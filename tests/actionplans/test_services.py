@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.actionplans import services
-from apps.actionplans.models import ActionItem, ItemStatus, Remedy, RemedyAnswer
-from apps.communications.models import Channel, LogEntry
+from apps.actionplans.models import ActionItem, ActionItemStatus, Remedy, RemedyAnswer
+from apps.communications.models import LogChannel, LogEntry
 from apps.core.concurrency import EditConflict
-from apps.incidents.models import Status
+from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import ProjectFactory, member
 
 from .conftest import DAY
@@ -24,8 +24,10 @@ HOUR = timedelta(hours=1)
 
 
 def _close(incident):
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident = incident_change_status(incident=incident, status=status)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident = incident_change_status(
+            incident=incident, status=status, actor=incident.declared_by
+        )
     return incident
 
 
@@ -42,7 +44,7 @@ def test_an_owner_outside_the_projects_team_is_refused(informed, add_item, viewe
     outsider = {
         "viewer": lambda: viewer,
         "stranger": lambda: stranger,
-        "member_elsewhere": lambda: member(ProjectFactory(), Role.MEMBER),
+        "member_elsewhere": lambda: member(ProjectFactory(), ProjectRole.MEMBER),
         # The PMO lead receives escalations but is no member who does the work.
         "pmo_lead": lambda: informed.project.pmo_lead,
     }[who]()
@@ -58,7 +60,7 @@ def test_changing_the_owner_to_a_viewer_is_refused(informed, add_item, pm, viewe
     item = add_item(informed)
 
     with pytest.raises(ValidationError) as exc:
-        services.action_item_update(item=item, expected_version=1, changed_by=pm, owner=viewer)
+        services.action_item_update(item=item, expected_version=1, actor=pm, owner=viewer)
 
     assert "owner" in exc.value.message_dict
     item.refresh_from_db()
@@ -72,7 +74,7 @@ def test_changing_the_owner_to_a_viewer_is_refused(informed, add_item, pm, viewe
 def test_a_new_action_is_planned_at_zero_and_client_visible(informed, add_item):
     item = add_item(informed, title="  Load test at full scale  ")
 
-    assert (item.status, item.progress, item.client_visible) == (ItemStatus.PLANNED, 0, True)
+    assert (item.status, item.progress, item.client_visible) == (ActionItemStatus.PLANNED, 0, True)
     assert item.title == "Load test at full scale"
     assert item.version == 1
 
@@ -82,12 +84,12 @@ def test_dropping_needs_a_reason(informed, add_item, pm):
 
     with pytest.raises(ValidationError) as exc:
         services.action_item_update(
-            item=item, expected_version=1, changed_by=pm, status=ItemStatus.DROPPED
+            item=item, expected_version=1, actor=pm, status=ActionItemStatus.DROPPED
         )
 
     assert "dropped_reason" in exc.value.message_dict
     item.refresh_from_db()
-    assert item.status == ItemStatus.PLANNED
+    assert item.status == ActionItemStatus.PLANNED
 
 
 def test_a_dropped_action_keeps_its_reason_and_a_revived_one_loses_it(informed, add_item, pm):
@@ -95,14 +97,14 @@ def test_a_dropped_action_keeps_its_reason_and_a_revived_one_loses_it(informed, 
     item = services.action_item_update(
         item=item,
         expected_version=1,
-        changed_by=pm,
-        status=ItemStatus.DROPPED,
+        actor=pm,
+        status=ActionItemStatus.DROPPED,
         dropped_reason="  The client chose another alternative. ",
     )
     assert item.dropped_reason == "The client chose another alternative."
 
     item = services.action_item_update(
-        item=item, expected_version=2, changed_by=pm, status=ItemStatus.PLANNED
+        item=item, expected_version=2, actor=pm, status=ActionItemStatus.PLANNED
     )
 
     assert item.dropped_reason == ""
@@ -112,14 +114,19 @@ def test_the_database_refuses_a_dropped_action_without_reason(informed, add_item
     item = add_item(informed)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActionItem.objects.filter(pk=item.pk).update(status=ItemStatus.DROPPED)
+        ActionItem.objects.filter(pk=item.pk).update(status=ActionItemStatus.DROPPED)
 
 
 def test_done_means_100_percent_and_records_when(informed, add_item, pm, now):
     item = add_item(informed)
 
     item = services.action_item_update(
-        item=item, expected_version=1, changed_by=pm, status=ItemStatus.DONE, progress=30, now=now
+        item=item,
+        expected_version=1,
+        actor=pm,
+        status=ActionItemStatus.DONE,
+        progress=30,
+        now=now,
     )
 
     item.refresh_from_db()
@@ -130,11 +137,15 @@ def test_done_means_100_percent_and_records_when(informed, add_item, pm, now):
 def test_reopening_a_done_action_clears_its_completion(informed, add_item, pm, now):
     item = add_item(informed)
     item = services.action_item_update(
-        item=item, expected_version=1, changed_by=pm, status=ItemStatus.DONE, now=now
+        item=item, expected_version=1, actor=pm, status=ActionItemStatus.DONE, now=now
     )
 
     item = services.action_item_update(
-        item=item, expected_version=2, changed_by=pm, status=ItemStatus.IN_PROGRESS, progress=80
+        item=item,
+        expected_version=2,
+        actor=pm,
+        status=ActionItemStatus.IN_PROGRESS,
+        progress=80,
     )
 
     assert item.completed_at is None
@@ -144,9 +155,9 @@ def test_reopening_a_done_action_clears_its_completion(informed, add_item, pm, n
 def test_progress_on_a_planned_action_means_it_is_in_progress(informed, add_item, pm):
     item = add_item(informed)
 
-    item = services.action_item_update(item=item, expected_version=1, changed_by=pm, progress=10)
+    item = services.action_item_update(item=item, expected_version=1, actor=pm, progress=10)
 
-    assert item.status == ItemStatus.IN_PROGRESS
+    assert item.status == ActionItemStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("progress", [101, -1, 1000])
@@ -154,7 +165,7 @@ def test_progress_outside_0_to_100_is_refused(informed, add_item, pm, progress):
     item = add_item(informed)
 
     with pytest.raises(ValidationError) as exc:
-        services.action_item_update(item=item, expected_version=1, changed_by=pm, progress=progress)
+        services.action_item_update(item=item, expected_version=1, actor=pm, progress=progress)
 
     assert "progress" in exc.value.message_dict
     item.refresh_from_db()
@@ -165,9 +176,7 @@ def test_progress_outside_0_to_100_is_refused(informed, add_item, pm, progress):
 def test_progress_at_the_bounds_is_accepted(informed, add_item, pm, progress):
     item = add_item(informed)
 
-    item = services.action_item_update(
-        item=item, expected_version=1, changed_by=pm, progress=progress
-    )
+    item = services.action_item_update(item=item, expected_version=1, actor=pm, progress=progress)
 
     item.refresh_from_db()
     assert item.progress == progress
@@ -191,7 +200,7 @@ def test_an_unknown_field_is_a_programming_error(informed, add_item, pm):
     item = add_item(informed)
 
     with pytest.raises(TypeError):
-        services.action_item_update(item=item, expected_version=1, changed_by=pm, incident=None)
+        services.action_item_update(item=item, expected_version=1, actor=pm, incident=None)
 
 
 # --- closed incidents and conflicts -------------------------------------------------------
@@ -207,14 +216,16 @@ def test_a_closed_incidents_plan_is_final(informed, add_item, pm):
     assert exc.value.code == "closed"
 
     with pytest.raises(ValidationError) as exc:
-        services.action_item_update(item=item, expected_version=1, changed_by=pm, progress=50)
+        services.action_item_update(item=item, expected_version=1, actor=pm, progress=50)
     assert exc.value.code == "closed"
     assert ActionItem.objects.count() == 1
 
 
 def test_a_resolved_incident_still_takes_plan_changes(informed, add_item, pm):
     # Prevention work often goes on after the problem itself is resolved.
-    incident = incident_change_status(incident=informed, status=Status.RESOLVED)
+    incident = incident_change_status(
+        incident=informed, status=IncidentStatus.RESOLVED, actor=informed.declared_by
+    )
 
     item = add_item(incident, kind="prevention", title="Load tests in every iteration")
 
@@ -224,11 +235,11 @@ def test_a_resolved_incident_still_takes_plan_changes(informed, add_item, pm):
 def test_an_edit_from_an_old_version_raises_a_conflict_with_the_saved_row(informed, add_item, pm):
     item = add_item(informed)
     services.action_item_update(
-        item=ActionItem.objects.get(pk=item.pk), expected_version=1, changed_by=pm, progress=40
+        item=ActionItem.objects.get(pk=item.pk), expected_version=1, actor=pm, progress=40
     )
 
     with pytest.raises(EditConflict) as exc:
-        services.action_item_update(item=item, expected_version=1, changed_by=pm, progress=90)
+        services.action_item_update(item=item, expected_version=1, actor=pm, progress=90)
 
     assert exc.value.current.progress == 40
     assert exc.value.current.version == 2
@@ -242,11 +253,11 @@ def test_an_edit_from_an_old_version_raises_a_conflict_with_the_saved_row(inform
 def test_adding_and_moving_actions_are_noted_on_the_timeline(informed, add_item, pm):
     item = add_item(informed, title="Partition the engine")
     services.action_item_update(
-        item=item, expected_version=1, changed_by=pm, status=ItemStatus.DONE
+        item=item, expected_version=1, actor=pm, status=ActionItemStatus.DONE
     )
 
     notes = list(
-        LogEntry.objects.filter(incident=informed, channel=Channel.NOTE)
+        LogEntry.objects.filter(incident=informed, channel=LogChannel.NOTE)
         .order_by("pk")
         .values_list("summary", "client_visible")
     )
@@ -262,7 +273,7 @@ def test_adding_and_moving_actions_are_noted_on_the_timeline(informed, add_item,
 def test_a_remedy_is_offered_pending_the_clients_answer(informed, pm, now):
     remedy = services.remedy_offer(
         incident=informed,
-        offered_by=pm,
+        actor=pm,
         kind="extended_warranty",
         description="  Six more months of warranty. ",
         value=Decimal("45000.00"),
@@ -277,7 +288,7 @@ def test_a_remedy_is_offered_pending_the_clients_answer(informed, pm, now):
 def test_a_negative_value_is_refused(informed, pm):
     with pytest.raises(ValidationError) as exc:
         services.remedy_offer(
-            incident=informed, offered_by=pm, kind="discount", description="10 %", value=-1
+            incident=informed, actor=pm, kind="discount", description="10 %", value=-1
         )
 
     assert "value" in exc.value.message_dict
@@ -288,7 +299,7 @@ def test_an_offer_dated_in_the_future_is_refused(informed, pm, now):
     with pytest.raises(ValidationError) as exc:
         services.remedy_offer(
             incident=informed,
-            offered_by=pm,
+            actor=pm,
             kind="discount",
             description="10 %",
             offered_at=now + HOUR,
@@ -300,23 +311,32 @@ def test_an_offer_dated_in_the_future_is_refused(informed, pm, now):
 
 def test_the_answer_is_recorded_and_can_go_back_to_pending(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, offered_by=pm, kind="free_work", description="Reports", now=now
+        incident=informed, actor=pm, kind="free_work", description="Reports", now=now
     )
 
-    remedy = services.remedy_answer(remedy=remedy, answer=RemedyAnswer.ACCEPTED, now=now + DAY)
+    remedy = services.remedy_answer(
+        remedy=remedy, answer=RemedyAnswer.ACCEPTED, now=now + DAY, actor=remedy.offered_by
+    )
     assert (remedy.answer, remedy.answered_at) == (RemedyAnswer.ACCEPTED, now + DAY)
 
-    remedy = services.remedy_answer(remedy=remedy, answer=RemedyAnswer.PENDING, now=now + DAY)
+    remedy = services.remedy_answer(
+        remedy=remedy, answer=RemedyAnswer.PENDING, now=now + DAY, actor=remedy.offered_by
+    )
     assert (remedy.answer, remedy.answered_at) == (RemedyAnswer.PENDING, None)
 
 
 def test_an_answer_before_the_offer_is_refused(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, offered_by=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description="5 %", now=now
     )
 
     with pytest.raises(ValidationError) as exc:
-        services.remedy_answer(remedy=remedy, answer=RemedyAnswer.DECLINED, answered_at=now - HOUR)
+        services.remedy_answer(
+            remedy=remedy,
+            answer=RemedyAnswer.DECLINED,
+            answered_at=now - HOUR,
+            actor=remedy.offered_by,
+        )
 
     assert "answered_at" in exc.value.message_dict
     remedy.refresh_from_db()
@@ -325,30 +345,30 @@ def test_an_answer_before_the_offer_is_refused(informed, pm, now):
 
 def test_an_unknown_answer_is_refused(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, offered_by=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description="5 %", now=now
     )
 
     with pytest.raises(ValidationError) as exc:
-        services.remedy_answer(remedy=remedy, answer="maybe")
+        services.remedy_answer(remedy=remedy, answer="maybe", actor=remedy.offered_by)
 
     assert "answer" in exc.value.message_dict
 
 
 def test_a_closed_incident_takes_no_offer_and_no_answer(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, offered_by=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description="5 %", now=now
     )
     _close(informed)
     remedy = Remedy.objects.select_related("incident").get(pk=remedy.pk)
 
     with pytest.raises(ValidationError) as exc:
         services.remedy_offer(
-            incident=remedy.incident, offered_by=pm, kind="discount", description="More"
+            incident=remedy.incident, actor=pm, kind="discount", description="More"
         )
     assert exc.value.code == "closed"
 
     with pytest.raises(ValidationError) as exc:
-        services.remedy_answer(remedy=remedy, answer=RemedyAnswer.ACCEPTED)
+        services.remedy_answer(remedy=remedy, answer=RemedyAnswer.ACCEPTED, actor=remedy.offered_by)
     assert exc.value.code == "closed"
     remedy.refresh_from_db()
     assert remedy.answer == RemedyAnswer.PENDING

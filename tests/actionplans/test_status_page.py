@@ -22,7 +22,7 @@ def test_a_client_invisible_action_is_not_on_the_status_page(
         description="Staffing matter, not the client's business.",
         client_visible=False,
     )
-    _link, token = link_create(created_by=pm, incident=informed, contact=contact)
+    _link, token = link_create(actor=pm, incident=informed, contact=contact)
 
     response = client.get(f"/s/{token}/")
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from apps.actionplans import services
-from apps.actionplans.models import ActionItem, ItemStatus, Remedy, RemedyAnswer
-from apps.incidents.models import Status
+from apps.actionplans.models import ActionItem, ActionItemStatus, Remedy, RemedyAnswer
+from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     IncidentFactory,
     MembershipFactory,
@@ -86,7 +86,7 @@ def test_a_team_member_adds_an_action_read_in_their_time_zone(
     item = ActionItem.objects.get()
     assert item.due_at == datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
     assert (item.owner, item.created_by, item.client_visible) == (owner, team_member, True)
-    assert item.status == ItemStatus.PLANNED
+    assert item.status == ActionItemStatus.PLANNED
 
 
 def test_an_unticked_box_makes_an_internal_action(informed, pm, login):
@@ -148,7 +148,7 @@ def test_bad_action_input_is_explained_and_kept(informed, pm, login, field, valu
 
 @pytest.mark.parametrize("who", ["viewer", "elsewhere"])
 def test_an_owner_who_is_no_team_member_here_is_refused(informed, pm, viewer, login, who):
-    outsider = viewer if who == "viewer" else member(ProjectFactory(), Role.PM)
+    outsider = viewer if who == "viewer" else member(ProjectFactory(), ProjectRole.PM)
 
     response = login(pm).post(
         reverse("action_item_create", args=[informed.pk]), _item_data(outsider, title=KEPT)
@@ -181,8 +181,10 @@ def test_an_empty_post_is_a_400_not_a_500(informed, pm, login):
 
 
 def test_a_closed_incident_takes_no_action(informed, pm, login):
-    for status in (Status.RESOLVED, Status.CLOSED):
-        informed = incident_change_status(incident=informed, status=status)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        informed = incident_change_status(
+            incident=informed, status=status, actor=informed.declared_by
+        )
 
     response = login(pm).post(
         reverse("action_item_create", args=[informed.pk]), _item_data(pm, title=KEPT)
@@ -190,7 +192,7 @@ def test_a_closed_incident_takes_no_action(informed, pm, login):
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The incident is closed: its plan is final." in html
+    assert "The incident is closed: its record is final." in html
     assert KEPT in html
     assert not ActionItem.objects.exists()
 
@@ -224,7 +226,7 @@ def test_the_owner_reports_progress(informed, add_item, owner, login, now):
     assert response.status_code == 302
     assert response["Location"].endswith(f"#item-{item.pk}")
     item.refresh_from_db()
-    assert (item.status, item.progress, item.version) == (ItemStatus.IN_PROGRESS, 60, 2)
+    assert (item.status, item.progress, item.version) == (ActionItemStatus.IN_PROGRESS, 60, 2)
 
 
 def test_marking_an_action_done_sets_it_to_100_percent(informed, add_item, pm, login, now):
@@ -236,7 +238,7 @@ def test_marking_an_action_done_sets_it_to_100_percent(informed, add_item, pm, l
     )
 
     item.refresh_from_db()
-    assert (item.status, item.progress, item.completed_at) == (ItemStatus.DONE, 100, now)
+    assert (item.status, item.progress, item.completed_at) == (ActionItemStatus.DONE, 100, now)
 
 
 def test_dropping_with_a_reason_keeps_the_reason(informed, add_item, pm, login):
@@ -248,7 +250,7 @@ def test_dropping_with_a_reason_keeps_the_reason(informed, add_item, pm, login):
     )
 
     item.refresh_from_db()
-    assert (item.status, item.dropped_reason) == (ItemStatus.DROPPED, "Option B was chosen.")
+    assert (item.status, item.dropped_reason) == (ActionItemStatus.DROPPED, "Option B was chosen.")
 
 
 @pytest.mark.parametrize(
@@ -378,7 +380,7 @@ def test_bad_remedy_input_is_explained_and_kept(informed, pm, login, field, valu
 def remedy(informed, pm, now):
     return services.remedy_offer(
         incident=informed,
-        offered_by=pm,
+        actor=pm,
         kind="discount",
         description="10 % off the next phase.",
         offered_at=now - HOUR,
@@ -421,7 +423,7 @@ def test_a_bad_answer_is_explained(informed, remedy, pm, login, data, error):
 
 def test_a_remedy_of_another_incident_is_a_404(informed, pm, login, now):
     other = IncidentFactory(project=informed.project, declared_by=pm, now=now)
-    stray = services.remedy_offer(incident=other, offered_by=pm, kind="other", description="x")
+    stray = services.remedy_offer(incident=other, actor=pm, kind="other", description="x")
 
     response = login(pm).post(
         reverse("remedy_answer", args=[informed.pk, stray.pk]), {"answer": "accepted"}
@@ -531,14 +533,14 @@ def test_the_incident_page_shows_the_plan_grouped_with_its_progress(
 ):
     _in_tz(viewer, "Asia/Shanghai")
     done = add_item(informed, title="Partition the engine", owner=owner)
-    services.action_item_update(item=done, expected_version=1, changed_by=pm, status="done")
+    services.action_item_update(item=done, expected_version=1, actor=pm, status="done")
     half = add_item(informed, title="Load test", due_at=now - HOUR)
-    services.action_item_update(item=half, expected_version=1, changed_by=pm, progress=50)
+    services.action_item_update(item=half, expected_version=1, actor=pm, progress=50)
     dropped = add_item(informed, kind="prevention", title="Hire a consultant")
     services.action_item_update(
         item=dropped,
         expected_version=1,
-        changed_by=pm,
+        actor=pm,
         status="dropped",
         dropped_reason="Not needed after all.",
     )
@@ -594,7 +596,7 @@ def test_adding_an_action_shows_on_the_timeline(informed, pm, login):
 
 
 def test_the_remedies_card_shows_offer_and_answer(informed, remedy, pm, viewer, login):
-    services.remedy_answer(remedy=remedy, answer=RemedyAnswer.DECLINED)
+    services.remedy_answer(remedy=remedy, answer=RemedyAnswer.DECLINED, actor=remedy.offered_by)
 
     html = login(viewer).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
@@ -610,12 +612,12 @@ def test_the_remedies_card_shows_offer_and_answer(informed, remedy, pm, viewer, 
 
 def _incident_with_items(user, now, *, overdue: int, on_time: int):
     project = ProjectFactory()
-    MembershipFactory(project=project, user=user, role=Role.PM)
+    MembershipFactory(project=project, user=user, role=ProjectRole.PM)
     incident = informed_incident(project=project, declared_by=user, now=now - 2 * HOUR)
     for n in range(overdue + on_time):
         services.action_item_create(
             incident=incident,
-            created_by=user,
+            actor=user,
             kind="remediation",
             title=f"Action {n}",
             owner=user,
@@ -628,7 +630,7 @@ def test_the_dashboard_counts_overdue_actions(pm, login, now):
     late = _incident_with_items(pm, now, overdue=2, on_time=1)
     _incident_with_items(pm, now, overdue=0, on_time=2)
     done = late.action_items.order_by("pk").first()
-    services.action_item_update(item=done, expected_version=1, changed_by=pm, status="done")
+    services.action_item_update(item=done, expected_version=1, actor=pm, status="done")
     _incident_with_items(pm, now, overdue=1, on_time=0)
 
     html = login(pm).get(reverse("dashboard")).content.decode()

@@ -32,7 +32,7 @@ def propose(pm, now):
         values = {
             "title": f"Alternative {count}",
             "description": "A way forward.",
-            "created_by": pm,
+            "actor": pm,
             "now": now - timedelta(minutes=30 - count),
         } | kwargs
         return services.alternative_propose(incident=incident, **values)
@@ -47,7 +47,7 @@ def decide(pm, contact, now):
     def _decide(incident, alternative, **kwargs):
         current = services.current_decision(incident)
         values = {
-            "recorded_by": pm,
+            "actor": pm,
             "rationale": "The client prefers a later date to a smaller scope.",
             "client_agreed": [contact],
             "team_agreed": [pm],

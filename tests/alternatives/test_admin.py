@@ -26,14 +26,14 @@ def superuser(db):
 def objects(informed, propose, decide, pm, now):
     item = plans.action_item_create(
         incident=informed,
-        created_by=pm,
+        actor=pm,
         kind="remediation",
         title="Partition the engine",
         owner=pm,
         due_at=now + timedelta(days=2),
     )
     remedy = plans.remedy_offer(
-        incident=informed, offered_by=pm, kind="discount", description="Ten percent off."
+        incident=informed, actor=pm, kind="discount", description="Ten percent off."
     )
     alternative = propose(informed, title="Extend thirty days")
     decision = decide(informed, alternative, rationale="Scope over date.")

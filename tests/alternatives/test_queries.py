@@ -10,7 +10,7 @@ from django.urls import reverse
 from apps.actionplans import services as plans
 from apps.alternatives import services
 from apps.alternatives.models import Alternative, Decision
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import ClientContactFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ MINUTE = timedelta(minutes=1)
 @pytest.fixture
 def grow(informed, pm, contact, now):
     """``grow(n)`` adds n actions, remedies, alternatives and decisions (with their people)."""
-    teammate = member(informed.project, Role.MEMBER)
+    teammate = member(informed.project, ProjectRole.MEMBER)
     second_contact = ClientContactFactory(project=informed.project)
     made = {"minutes": 0}
 
@@ -31,7 +31,7 @@ def grow(informed, pm, contact, now):
             moment = now - timedelta(hours=1) + made["minutes"] * MINUTE / 100
             item = plans.action_item_create(
                 incident=informed,
-                created_by=pm,
+                actor=pm,
                 kind=("remediation", "prevention")[n % 2],
                 title=f"Action {made['minutes']}",
                 owner=(pm, teammate)[n % 2],
@@ -39,10 +39,10 @@ def grow(informed, pm, contact, now):
                 client_visible=bool(n % 3),
             )
             if n % 4 == 1:
-                plans.action_item_update(item=item, expected_version=1, changed_by=pm, progress=40)
+                plans.action_item_update(item=item, expected_version=1, actor=pm, progress=40)
             plans.remedy_offer(
                 incident=informed,
-                offered_by=pm,
+                actor=pm,
                 kind="discount",
                 description=f"Offer {made['minutes']}",
                 value=n * 100,
@@ -50,7 +50,7 @@ def grow(informed, pm, contact, now):
             )
             alternative = services.alternative_propose(
                 incident=informed,
-                created_by=pm,
+                actor=pm,
                 title=f"Alternative {made['minutes']}",
                 description="A way forward.",
                 schedule_impact_days=n,
@@ -60,7 +60,7 @@ def grow(informed, pm, contact, now):
             services.decision_record(
                 incident=informed,
                 alternative=alternative,
-                recorded_by=pm,
+                actor=pm,
                 rationale=f"Reason {made['minutes']}",
                 client_agreed=[contact, second_contact],
                 team_agreed=[pm, teammate],

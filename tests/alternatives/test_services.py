@@ -9,11 +9,11 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.alternatives import services
 from apps.alternatives.models import Alternative, AlternativeStatus, Decision
-from apps.communications.models import Channel, LogEntry, MeetingStatus
+from apps.communications.models import LogChannel, LogEntry, MeetingStatus
 from apps.core.concurrency import EditConflict
-from apps.incidents.models import Incident, Status
+from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -38,7 +38,7 @@ def _statuses(incident):
 def test_an_alternative_is_proposed_with_its_trade_offs(informed, pm, now):
     alternative = services.alternative_propose(
         incident=informed,
-        created_by=pm,
+        actor=pm,
         title="  Extend 30 days ",
         description=" Partition the engine. ",
         schedule_impact_days=30,
@@ -74,11 +74,16 @@ def test_an_alternative_needs_a_title_and_a_description(informed, propose, field
 def test_an_edit_from_an_old_version_is_a_conflict(informed, propose):
     alternative = propose(informed)
     services.alternative_update(
-        alternative=Alternative.objects.get(pk=alternative.pk), expected_version=1, risks="Some."
+        alternative=Alternative.objects.get(pk=alternative.pk),
+        expected_version=1,
+        risks="Some.",
+        actor=Alternative.objects.get(pk=alternative.pk).created_by,
     )
 
     with pytest.raises(EditConflict) as exc:
-        services.alternative_update(alternative=alternative, expected_version=1, risks="Mine.")
+        services.alternative_update(
+            alternative=alternative, expected_version=1, risks="Mine.", actor=alternative.created_by
+        )
 
     assert exc.value.current.risks == "Some."
     alternative.refresh_from_db()
@@ -89,13 +94,20 @@ def test_editing_status_through_the_edit_service_is_a_programming_error(informed
     alternative = propose(informed)
 
     with pytest.raises(TypeError):
-        services.alternative_update(alternative=alternative, expected_version=1, status="chosen")
+        services.alternative_update(
+            alternative=alternative,
+            expected_version=1,
+            status="chosen",
+            actor=alternative.created_by,
+        )
 
 
 def test_a_proposed_alternative_is_set_aside_with_a_reason(informed, propose):
     alternative = propose(informed)
 
-    alternative = services.alternative_reject(alternative=alternative, reason=" Too risky. ")
+    alternative = services.alternative_reject(
+        alternative=alternative, reason=" Too risky. ", actor=alternative.created_by
+    )
 
     assert (alternative.status, alternative.rejection_reason) == ("rejected", "Too risky.")
     assert alternative.version == 2
@@ -105,7 +117,9 @@ def test_setting_aside_needs_a_reason(informed, propose):
     alternative = propose(informed)
 
     with pytest.raises(ValidationError) as exc:
-        services.alternative_reject(alternative=alternative, reason="   ")
+        services.alternative_reject(
+            alternative=alternative, reason="   ", actor=alternative.created_by
+        )
 
     assert "reason" in exc.value.message_dict
     alternative.refresh_from_db()
@@ -119,7 +133,9 @@ def test_only_a_proposed_alternative_can_be_set_aside(informed, propose, decide)
 
     for alternative in (chosen, other):  # chosen, and already rejected
         with pytest.raises(ValidationError) as exc:
-            services.alternative_reject(alternative=alternative, reason="Changed our minds.")
+            services.alternative_reject(
+                alternative=alternative, reason="Changed our minds.", actor=alternative.created_by
+            )
         assert exc.value.code == "not_proposed"
     chosen.refresh_from_db()
     assert chosen.status == AlternativeStatus.CHOSEN
@@ -168,7 +184,7 @@ def test_the_incident_moves_to_plan_agreed(informed, propose, decide):
     decide(informed, propose(informed))
 
     informed.refresh_from_db()
-    assert informed.status == Status.PLAN_AGREED
+    assert informed.status == IncidentStatus.PLAN_AGREED
 
 
 def test_a_decision_while_recovering_brings_the_incident_back_to_plan_agreed(
@@ -176,24 +192,29 @@ def test_a_decision_while_recovering_brings_the_incident_back_to_plan_agreed(
 ):
     first = propose(informed)
     decide(informed, first)
-    incident_change_status(incident=informed, status=Status.RECOVERING)
+    incident_change_status(
+        incident=informed, status=IncidentStatus.RECOVERING, actor=informed.declared_by
+    )
 
     decide(informed, propose(informed))
 
     informed.refresh_from_db()
-    assert informed.status == Status.PLAN_AGREED
+    assert informed.status == IncidentStatus.PLAN_AGREED
 
 
-@pytest.mark.parametrize("status", [Status.RESOLVED, Status.DECLARED])
+@pytest.mark.parametrize("status", [IncidentStatus.RESOLVED, IncidentStatus.DECLARED])
 def test_the_incident_stays_put_when_plan_agreed_is_no_valid_step(
     project, pm, now, propose, decide, status
 ):
-    if status == Status.DECLARED:
+    if status == IncidentStatus.DECLARED:
         incident = IncidentFactory(project=project, declared_by=pm, now=now - HOUR)
     else:
         incident = incident_change_status(
             incident=informed_incident(project=project, declared_by=pm, now=now - 2 * HOUR),
-            status=Status.RESOLVED,
+            status=IncidentStatus.RESOLVED,
+            actor=informed_incident(
+                project=project, declared_by=pm, now=now - 2 * HOUR
+            ).declared_by,
         )
 
     decide(incident, propose(incident))
@@ -205,7 +226,7 @@ def test_the_incident_stays_put_when_plan_agreed_is_no_valid_step(
 def test_the_decision_is_noted_on_the_timeline(informed, propose, decide):
     decide(informed, propose(informed, title="Extend 30 days"), rationale="Full scope kept.")
 
-    [note] = LogEntry.objects.filter(incident=informed, channel=Channel.NOTE)
+    [note] = LogEntry.objects.filter(incident=informed, channel=LogChannel.NOTE)
     assert note.summary == "Decision: “Extend 30 days” chosen with the client. Full scope kept."
     assert note.client_visible is False
 
@@ -237,7 +258,7 @@ def test_only_contacts_of_the_project_agree_for_the_client(informed, propose, de
 
 @pytest.mark.parametrize("who", ["stranger", "member_elsewhere"])
 def test_only_members_of_the_project_agree_for_the_team(informed, propose, decide, stranger, who):
-    outsider = stranger if who == "stranger" else member(ProjectFactory(), Role.PM)
+    outsider = stranger if who == "stranger" else member(ProjectFactory(), ProjectRole.PM)
 
     with pytest.raises(ValidationError) as exc:
         decide(informed, propose(informed), team_agreed=[outsider])
@@ -324,14 +345,20 @@ def test_no_reason_for_the_others_when_none_remains(informed, propose, decide):
 
 def test_a_closed_incidents_decisions_are_final(informed, propose, decide):
     alternative = propose(informed)
-    for status in (Status.RESOLVED, Status.CLOSED):
-        informed = incident_change_status(incident=informed, status=status)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        informed = incident_change_status(
+            incident=informed, status=status, actor=informed.declared_by
+        )
     alternative.refresh_from_db()
 
     for attempt in (
         lambda: propose(informed),
-        lambda: services.alternative_update(alternative=alternative, expected_version=1, risks="x"),
-        lambda: services.alternative_reject(alternative=alternative, reason="x"),
+        lambda: services.alternative_update(
+            alternative=alternative, expected_version=1, risks="x", actor=alternative.created_by
+        ),
+        lambda: services.alternative_reject(
+            alternative=alternative, reason="x", actor=alternative.created_by
+        ),
         lambda: decide(informed, alternative),
     ):
         with pytest.raises(ValidationError) as exc:
@@ -444,7 +471,7 @@ def test_two_concurrent_decisions_one_wins_the_other_is_told(
     incident = informed_incident(project=project, declared_by=pm, now=now - 2 * HOUR)
     alternatives = [
         services.alternative_propose(
-            incident=incident, created_by=pm, title=title, description="A way.", now=now - HOUR
+            incident=incident, actor=pm, title=title, description="A way.", now=now - HOUR
         )
         for title in ("Extend 30 days", "Launch on time")
     ]
@@ -457,7 +484,7 @@ def test_two_concurrent_decisions_one_wins_the_other_is_told(
             services.decision_record(
                 incident=Incident.objects.get(pk=incident.pk),
                 alternative=alternative,
-                recorded_by=pm,
+                actor=pm,
                 rationale=f"We choose {alternative.title}.",
                 client_agreed=[contact],
                 team_agreed=[pm],

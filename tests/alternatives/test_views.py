@@ -16,9 +16,9 @@ from django.utils.html import escape
 from apps.alternatives import services
 from apps.alternatives.models import Alternative, AlternativeStatus, Decision
 from apps.communications.models import MeetingStatus
-from apps.incidents.models import Status
+from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -273,7 +273,7 @@ def test_the_comparison_shows_alternatives_as_columns_and_highlights_the_chosen(
     for text in (
         "Partition the engine.",
         "30 days later",
-        "no change",
+        "No delay",
         "3 days earlier",
         "180000.00",
         "New design.",
@@ -343,7 +343,7 @@ def test_the_form_from_a_meeting_is_prefilled_with_the_meeting(
 ):
     _in_tz(pm, "Asia/Shanghai")
     other_contact = ClientContactFactory(project=informed.project, name="Tom Hughes")
-    teammate = member(informed.project, Role.MEMBER, username="wang")
+    teammate = member(informed.project, ProjectRole.MEMBER, username="wang")
     current = Decision.objects.get()
 
     html = (
@@ -392,7 +392,7 @@ def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm
     launch.refresh_from_db()
     assert launch.rejection_reason == "Real-time dispatch cannot wait."
     informed.refresh_from_db()
-    assert informed.status == Status.PLAN_AGREED
+    assert informed.status == IncidentStatus.PLAN_AGREED
 
 
 def test_a_team_member_records_a_decision_without_a_meeting(
@@ -535,15 +535,15 @@ def test_bad_decision_input_is_explained_and_kept(
 
 def test_a_closed_incident_takes_no_decision(informed, propose, pm, contact, login):
     extend = propose(informed)
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident_change_status(incident=informed, status=status)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident_change_status(incident=informed, status=status, actor=informed.declared_by)
 
     response = login(pm).post(
         reverse("decision_record", args=[informed.pk]), _decision_data(extend, contact, pm)
     )
 
     assert response.status_code == 400
-    assert "The incident is closed: its decisions are final." in response.content.decode()
+    assert "The incident is closed: its record is final." in response.content.decode()
     assert not Decision.objects.exists()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.actionplans import services as plan
 from apps.alternatives import services as alternatives
 from apps.communications import services as communications
-from apps.communications.models import Channel
+from apps.communications.models import LogChannel
 from apps.statuspage import pagecache
 from tests.celery_capture import capture_enqueued
 from tests.factories import ClientContactFactory, informed_incident, member
@@ -85,8 +85,8 @@ def _scenario(now) -> dict[str, str]:
     publish(incident, body_en=UPDATE_EN, body_zh_hans=UPDATE_ZH, now=now - timedelta(hours=3))
     communications.log_contact(
         incident=incident,
-        recorded_by=pm,
-        channel=Channel.MEETING,
+        actor=pm,
+        channel=LogChannel.MEETING,
         occurred_at=now - timedelta(days=1),
         summary="We walked through both options with your team.",
         client_visible=True,
@@ -94,7 +94,7 @@ def _scenario(now) -> dict[str, str]:
     )
     communications.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="Decision on the recovery option",
         starts_at=now + timedelta(days=2),
         duration_minutes=60,
@@ -114,7 +114,7 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
     """Two actions with progress, three options compared, one chosen with the client."""
     partition = plan.action_item_create(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         kind="remediation",
         title="Partition the dispatch engine",
         owner=teammate,
@@ -124,13 +124,13 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
     plan.action_item_update(
         item=partition,
         expected_version=partition.version,
-        changed_by=teammate,
+        actor=teammate,
         progress=60,
         now=now,
     )
     plan.action_item_create(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         kind="prevention",
         title="Load-test at full scale early",
         owner=teammate,
@@ -139,7 +139,7 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
     )
     chosen = alternatives.alternative_propose(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         title="Extend by 30 days",
         description="Redesign the engine; keep the whole scope.",
         schedule_impact_days=30,
@@ -151,12 +151,12 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
     )
     for title in ("Launch without real-time dispatch", "Add four engineers"):
         alternatives.alternative_propose(
-            incident=incident, created_by=pm, title=title, description=f"{title}.", now=now
+            incident=incident, actor=pm, title=title, description=f"{title}.", now=now
         )
     alternatives.decision_record(
         incident=incident,
         alternative=chosen,
-        recorded_by=pm,
+        actor=pm,
         rationale="The client prefers a month's delay to a reduced launch.",
         client_agreed=[contact],
         team_agreed=[teammate],

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.communications.models import Channel, LogEntry
+from apps.communications.models import LogChannel, LogEntry
 from apps.communications.services import log_contact, log_correct, log_note
-from apps.incidents.models import Incident, Status
+from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
 from tests.factories import ClientContactFactory, IncidentFactory, ProjectFactory, UserFactory
 
@@ -17,10 +17,10 @@ HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 
 
-def _log(incident, user, *, at, now=None, channel=Channel.CALL, summary="Called the CIO.", **kw):
+def _log(incident, user, *, at, now=None, channel=LogChannel.CALL, summary="Called the CIO.", **kw):
     return log_contact(
         incident=incident,
-        recorded_by=user,
+        actor=user,
         channel=channel,
         occurred_at=at,
         summary=summary,
@@ -38,17 +38,19 @@ def _fresh(incident) -> Incident:
 
 def test_the_first_contact_is_recorded_once(incident, pm, now):
     _log(incident, pm, at=now + 2 * HOUR)
-    _log(incident, pm, at=now + 3 * HOUR, channel=Channel.MEETING, summary="Met the board.")
+    _log(incident, pm, at=now + 3 * HOUR, channel=LogChannel.MEETING, summary="Met the board.")
 
     incident = _fresh(incident)
     assert incident.first_contact_at == now + 2 * HOUR
-    assert incident.status == Status.CLIENT_INFORMED
+    assert incident.status == IncidentStatus.CLIENT_INFORMED
     # The update cadence runs from the first contact.
     assert incident.next_update_due_at == now + 2 * HOUR + incident.update_cadence
     assert LogEntry.objects.filter(incident=incident).count() == 2
 
 
-@pytest.mark.parametrize("channel", [Channel.MEETING, Channel.CALL, Channel.EMAIL, Channel.MESSAGE])
+@pytest.mark.parametrize(
+    "channel", [LogChannel.MEETING, LogChannel.CALL, LogChannel.EMAIL, LogChannel.MESSAGE]
+)
 def test_every_real_conversation_counts_as_first_contact(incident, pm, now, channel):
     _log(incident, pm, at=now + HOUR, channel=channel)
 
@@ -76,12 +78,12 @@ def test_while_nobody_has_been_contacted_the_window_is_undecided(incident):
 
 
 def test_an_internal_note_is_not_a_first_contact(incident, pm, now):
-    entry = _log(incident, pm, at=now + HOUR, channel=Channel.NOTE, summary="Draft the apology.")
+    entry = _log(incident, pm, at=now + HOUR, channel=LogChannel.NOTE, summary="Draft the apology.")
 
     assert entry.is_contact is False
     incident = _fresh(incident)
     assert incident.first_contact_at is None
-    assert incident.status == Status.DECLARED
+    assert incident.status == IncidentStatus.DECLARED
 
 
 def test_a_contact_remembered_from_before_the_declaration_counts_from_the_declaration(
@@ -132,7 +134,7 @@ def test_a_correction_points_at_the_original_and_both_are_kept(incident, pm, now
     original = _log(incident, pm, at=now + HOUR, summary="Called the CFO.")
 
     correction = log_correct(
-        entry=original, recorded_by=pm, summary="Called the CIO, not the CFO.", now=now + 2 * HOUR
+        entry=original, actor=pm, summary="Called the CIO, not the CFO.", now=now + 2 * HOUR
     )
 
     assert correction.corrects == original
@@ -150,7 +152,7 @@ def test_a_correction_keeps_the_participants_and_does_not_move_the_first_contact
 
     correction = log_correct(
         entry=original,
-        recorded_by=pm,
+        actor=pm,
         summary="It was at 11, not 10.",
         occurred_at=now + 2 * HOUR,
         now=now + 3 * HOUR,
@@ -216,8 +218,10 @@ def test_a_team_participant_from_outside_the_project_is_refused(incident, pm, no
 def test_a_closed_incident_takes_no_more_entries(incident, pm, now):
     _log(incident, pm, at=now)
     incident = _fresh(incident)
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident = incident_change_status(incident=incident, status=status, now=now)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident = incident_change_status(
+            incident=incident, status=status, now=now, actor=incident.declared_by
+        )
 
     with pytest.raises(ValidationError) as exc:
         _log(incident, pm, at=now)
@@ -234,7 +238,7 @@ def test_an_entry_needs_a_summary(incident, pm, now, summary):
     assert "summary" in exc.value.message_dict
 
 
-@pytest.mark.parametrize("channel", ["pigeon", Channel.UPDATE])
+@pytest.mark.parametrize("channel", ["pigeon", LogChannel.UPDATE])
 def test_unknown_channels_and_hand_logged_updates_are_refused(incident, pm, now, channel):
     with pytest.raises(ValidationError) as exc:
         _log(incident, pm, at=now, channel=channel)
@@ -246,11 +250,9 @@ def test_unknown_channels_and_hand_logged_updates_are_refused(incident, pm, now,
 
 
 def test_a_note_is_internal(incident, pm, now):
-    note = log_note(
-        incident=incident, recorded_by=pm, summary="Legal reviewed the apology.", now=now
-    )
+    note = log_note(incident=incident, actor=pm, summary="Legal reviewed the apology.", now=now)
 
-    assert note.channel == Channel.NOTE
+    assert note.channel == LogChannel.NOTE
     assert note.client_visible is False
     assert note.occurred_at == now
     assert _fresh(incident).first_contact_at is None

@@ -9,14 +9,14 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
 
-from apps.communications.models import Channel, LogEntry, MeetingStatus
+from apps.communications.models import LogChannel, LogEntry, MeetingStatus
 from apps.communications.services import (
     meeting_cancel,
     meeting_record_outcome,
     meeting_reschedule,
     meeting_schedule,
 )
-from apps.incidents.models import Incident, Status
+from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
 from tests.factories import ClientContactFactory, ProjectFactory, informed_incident
@@ -55,7 +55,7 @@ def _schedule(incident, organizer, *, now, clients=(), team=(), **fields):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return meeting_schedule(
             incident=incident,
-            organizer=organizer,
+            actor=organizer,
             team_attendees=team,
             client_attendees=clients,
             now=now,
@@ -141,6 +141,7 @@ def test_rescheduling_sends_the_same_event_with_the_next_sequence(incident, pm, 
         duration_minutes=45,
         location="Room 3",
         now=now + HOUR,
+        actor=meeting.organizer,
     )
 
     assert moved.sequence == 1
@@ -165,6 +166,7 @@ def test_rescheduling_can_change_the_attendees(incident, pm, cio, sponsor, now):
         location="Room 3",
         client_attendees=[cio, sponsor],
         now=now + HOUR,
+        actor=meeting.organizer,
     )
 
     [(_, cal)] = _invitations(sponsor.email)
@@ -184,6 +186,7 @@ def test_an_attendee_taken_off_the_meeting_gets_a_cancellation_of_their_copy(
         location="Room 3",
         client_attendees=[cio],
         now=now + HOUR,
+        actor=meeting.organizer,
     )
 
     invitation, cancellation = _invitations(sponsor.email)
@@ -199,10 +202,15 @@ def test_an_attendee_taken_off_the_meeting_gets_a_cancellation_of_their_copy(
 def test_cancelling_sends_a_cancel_with_a_higher_sequence(incident, pm, cio, now):
     meeting = _schedule(incident, pm, now=now, clients=[cio])
     meeting = meeting_reschedule(
-        meeting=meeting, starts_at=now + 30 * HOUR, duration_minutes=60, location="Room 3", now=now
+        meeting=meeting,
+        starts_at=now + 30 * HOUR,
+        duration_minutes=60,
+        location="Room 3",
+        now=now,
+        actor=meeting.organizer,
     )
 
-    cancelled = meeting_cancel(meeting=meeting, now=now + HOUR)
+    cancelled = meeting_cancel(meeting=meeting, now=now + HOUR, actor=meeting.organizer)
 
     assert cancelled.status == MeetingStatus.CANCELLED
     [_, _, (email, cal)] = _invitations(cio.email)
@@ -215,13 +223,20 @@ def test_cancelling_sends_a_cancel_with_a_higher_sequence(incident, pm, cio, now
 
 
 def test_a_cancelled_meeting_can_be_neither_cancelled_again_nor_moved(incident, pm, cio, now):
-    meeting = meeting_cancel(meeting=_schedule(incident, pm, now=now, clients=[cio]), now=now)
+    meeting = meeting_cancel(
+        meeting=_schedule(incident, pm, now=now, clients=[cio]), now=now, actor=pm
+    )
 
     with pytest.raises(ValidationError):
-        meeting_cancel(meeting=meeting, now=now)
+        meeting_cancel(meeting=meeting, now=now, actor=meeting.organizer)
     with pytest.raises(ValidationError):
         meeting_reschedule(
-            meeting=meeting, starts_at=now + 2 * HOUR, duration_minutes=60, location="x", now=now
+            meeting=meeting,
+            starts_at=now + 2 * HOUR,
+            duration_minutes=60,
+            location="x",
+            now=now,
+            actor=meeting.organizer,
         )
     assert OutgoingEmail.objects.filter(to=cio.email).count() == 2
 
@@ -254,7 +269,7 @@ def test_invitations_are_written_in_each_attendees_language_and_time_zone(
 def test_a_cancellation_is_written_in_each_attendees_language(incident, pm, cio, sponsor, now):
     meeting = _schedule(incident, pm, now=now, clients=[cio, sponsor])
 
-    meeting_cancel(meeting=meeting, now=now)
+    meeting_cancel(meeting=meeting, now=now, actor=meeting.organizer)
 
     english = OutgoingEmail.objects.get(to=sponsor.email, ics_method="CANCEL")
     chinese = OutgoingEmail.objects.get(to=cio.email, ics_method="CANCEL")
@@ -272,7 +287,7 @@ def test_recording_the_outcome_logs_the_meeting_as_the_first_contact(incident, p
 
     held = meeting_record_outcome(
         meeting=meeting,
-        recorded_by=pm,
+        actor=pm,
         notes="Explained the slip. The CIO wants weekly calls.",
         decisions="Weekly call on Mondays.",
         reaction=-1,
@@ -282,7 +297,7 @@ def test_recording_the_outcome_logs_the_meeting_as_the_first_contact(incident, p
     assert held.status == MeetingStatus.HELD
     assert held.decisions == "Weekly call on Mondays."
     entry = LogEntry.objects.get(incident=incident)
-    assert entry.channel == Channel.MEETING
+    assert entry.channel == LogChannel.MEETING
     assert entry.meeting == meeting
     assert entry.occurred_at == now + 2 * HOUR  # when it took place, not when it was written up
     assert entry.reaction == -1
@@ -290,17 +305,15 @@ def test_recording_the_outcome_logs_the_meeting_as_the_first_contact(incident, p
     assert "The CIO wants weekly calls." in entry.summary
     incident = Incident.objects.get(pk=incident.pk)
     assert incident.first_contact_at == now + 2 * HOUR
-    assert incident.status == Status.CLIENT_INFORMED
+    assert incident.status == IncidentStatus.CLIENT_INFORMED
 
 
 def test_recording_the_outcome_again_edits_it_without_a_second_log_entry(incident, pm, now):
     meeting = _schedule(incident, pm, now=now, starts_at=now + 2 * HOUR)
-    meeting_record_outcome(
-        meeting=meeting, recorded_by=pm, notes="First notes.", now=now + 3 * HOUR
-    )
+    meeting_record_outcome(meeting=meeting, actor=pm, notes="First notes.", now=now + 3 * HOUR)
 
     again = meeting_record_outcome(
-        meeting=meeting, recorded_by=pm, notes="Fuller notes.", now=now + 5 * HOUR
+        meeting=meeting, actor=pm, notes="Fuller notes.", now=now + 5 * HOUR
     )
 
     assert again.notes == "Fuller notes."
@@ -312,7 +325,7 @@ def test_a_meeting_after_the_first_contact_does_not_move_it(project, pm, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
     meeting = _schedule(incident, pm, now=now + 2 * HOUR, starts_at=now + 3 * HOUR)
 
-    meeting_record_outcome(meeting=meeting, recorded_by=pm, notes="Plan.", now=now + 4 * HOUR)
+    meeting_record_outcome(meeting=meeting, actor=pm, notes="Plan.", now=now + 4 * HOUR)
 
     assert Incident.objects.get(pk=incident.pk).first_contact_at == now + HOUR
 
@@ -321,12 +334,12 @@ def test_an_outcome_needs_notes_a_meeting_that_started_and_was_not_cancelled(inc
     meeting = _schedule(incident, pm, now=now, starts_at=now + 2 * HOUR)
 
     with pytest.raises(ValidationError) as not_started:
-        meeting_record_outcome(meeting=meeting, recorded_by=pm, notes="Too soon.", now=now)
+        meeting_record_outcome(meeting=meeting, actor=pm, notes="Too soon.", now=now)
     with pytest.raises(ValidationError) as no_notes:
-        meeting_record_outcome(meeting=meeting, recorded_by=pm, notes="  ", now=now + 3 * HOUR)
-    meeting_cancel(meeting=meeting, now=now)
+        meeting_record_outcome(meeting=meeting, actor=pm, notes="  ", now=now + 3 * HOUR)
+    meeting_cancel(meeting=meeting, now=now, actor=meeting.organizer)
     with pytest.raises(ValidationError) as cancelled:
-        meeting_record_outcome(meeting=meeting, recorded_by=pm, notes="?", now=now + 3 * HOUR)
+        meeting_record_outcome(meeting=meeting, actor=pm, notes="?", now=now + 3 * HOUR)
 
     assert not_started.value.code == "not_started"
     assert "notes" in no_notes.value.message_dict
@@ -364,8 +377,10 @@ def test_a_client_contact_of_another_project_cannot_be_invited(incident, pm, now
 
 def test_no_meeting_is_scheduled_on_a_closed_incident(project, pm, cio, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident = incident_change_status(incident=incident, status=status, now=now + HOUR)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident = incident_change_status(
+            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
+        )
 
     with pytest.raises(ValidationError) as exc:
         _schedule(incident, pm, now=now + HOUR, clients=[cio])
@@ -376,8 +391,10 @@ def test_no_meeting_is_scheduled_on_a_closed_incident(project, pm, cio, now):
 def test_a_meeting_of_a_closed_incident_can_be_neither_moved_nor_cancelled(project, pm, cio, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
     meeting = _schedule(incident, pm, now=now, clients=[cio])
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident = incident_change_status(incident=incident, status=status, now=now + HOUR)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident = incident_change_status(
+            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
+        )
 
     with pytest.raises(ValidationError) as moved:
         meeting_reschedule(
@@ -386,9 +403,10 @@ def test_a_meeting_of_a_closed_incident_can_be_neither_moved_nor_cancelled(proje
             duration_minutes=60,
             location="Room 3",
             now=now + 2 * HOUR,
+            actor=meeting.organizer,
         )
     with pytest.raises(ValidationError) as cancelled:
-        meeting_cancel(meeting=meeting, now=now + 2 * HOUR)
+        meeting_cancel(meeting=meeting, now=now + 2 * HOUR, actor=meeting.organizer)
 
     assert moved.value.code == cancelled.value.code == "closed"
     meeting.refresh_from_db()

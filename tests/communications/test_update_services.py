@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from apps.communications.models import Channel, LogEntry, StatusUpdate, UpdateStatus
+from apps.communications.models import LogChannel, LogEntry, StatusUpdate, UpdateStatus
 from apps.communications.services import (
     update_draft_discard,
     update_draft_save,
     update_publish,
 )
 from apps.core.markdown import render_markdown
-from apps.incidents.models import Incident, Status
+from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
 from tests.factories import ClientContactFactory, informed_incident
@@ -24,12 +24,12 @@ HOUR = timedelta(hours=1)
 
 
 def _draft(incident, author, *, at, en="We found the cause.", zh=""):
-    return update_draft_save(incident=incident, author=author, body_en=en, body_zh_hans=zh, now=at)
+    return update_draft_save(incident=incident, actor=author, body_en=en, body_zh_hans=zh, now=at)
 
 
 def _publish(update, user, *, at):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return update_publish(update=update, published_by=user, now=at)
+        return update_publish(update=update, actor=user, now=at)
 
 
 def _fresh(incident) -> Incident:
@@ -48,7 +48,7 @@ def test_publishing_writes_the_log_entry_and_resets_the_update_clock(incident, p
     assert update.published_at == at
     assert update.published_by == pm
     entry = LogEntry.objects.get(incident=incident)
-    assert entry.channel == Channel.UPDATE
+    assert entry.channel == LogChannel.UPDATE
     assert entry.status_update == update
     assert entry.client_visible is True
     assert entry.occurred_at == at
@@ -65,7 +65,7 @@ def test_the_first_update_counts_as_the_first_contact(incident, pm, now):
 
     incident = _fresh(incident)
     assert incident.first_contact_at == at
-    assert incident.status == Status.CLIENT_INFORMED
+    assert incident.status == IncidentStatus.CLIENT_INFORMED
     assert incident.first_contact_met is True
     # It answered the first-contact deadline.
     assert update.was_due_at == incident.first_contact_due_at
@@ -96,7 +96,12 @@ def test_each_update_moves_the_clock_from_its_own_publication(incident, pm, now)
 
 def test_an_update_on_a_resolved_incident_sets_no_new_deadline(project, pm, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
-    incident = incident_change_status(incident=incident, status=Status.RESOLVED, now=now + HOUR)
+    incident = incident_change_status(
+        incident=incident,
+        status=IncidentStatus.RESOLVED,
+        now=now + HOUR,
+        actor=incident.declared_by,
+    )
 
     _publish(_draft(incident, pm, at=now), pm, at=now + 2 * HOUR)
 
@@ -119,8 +124,10 @@ def test_publishing_twice_is_refused(incident, pm, now):
 def test_publishing_on_a_closed_incident_is_refused(project, pm, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
     draft = _draft(incident, pm, at=now + HOUR)
-    for status in (Status.RESOLVED, Status.CLOSED):
-        incident = incident_change_status(incident=incident, status=status, now=now + HOUR)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        incident = incident_change_status(
+            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
+        )
 
     with pytest.raises(ValidationError) as exc:
         _publish(draft, pm, at=now + 2 * HOUR)
@@ -135,13 +142,13 @@ def test_a_draft_can_be_edited_and_discarded(incident, pm, now):
     draft = _draft(incident, pm, at=now)
 
     edited = update_draft_save(
-        incident=incident, author=pm, body_en=" Better. ", body_zh_hans=" 更好。 ", update=draft
+        incident=incident, actor=pm, body_en=" Better. ", body_zh_hans=" 更好。 ", update=draft
     )
     assert (edited.pk, edited.body_en, edited.body_zh_hans) == (draft.pk, "Better.", "更好。")
     assert edited.status == UpdateStatus.DRAFT
     assert edited.created_at == now
 
-    update_draft_discard(update=edited)
+    update_draft_discard(update=edited, actor=edited.author)
     assert not StatusUpdate.objects.exists()
 
 
@@ -150,10 +157,10 @@ def test_a_published_update_can_be_neither_edited_nor_deleted(incident, pm, now)
 
     with pytest.raises(ValidationError) as edit:
         update_draft_save(
-            incident=incident, author=pm, body_en="Rewritten.", body_zh_hans="", update=update
+            incident=incident, actor=pm, body_en="Rewritten.", body_zh_hans="", update=update
         )
     with pytest.raises(ValidationError) as delete:
-        update_draft_discard(update=update)
+        update_draft_discard(update=update, actor=update.author)
 
     assert edit.value.code == delete.value.code == "published"
     assert StatusUpdate.objects.get().body_en == "We found the cause."
@@ -194,7 +201,7 @@ def test_no_email_leaves_before_the_update_is_committed(
     ClientContactFactory(project=project)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        update_publish(update=_draft(incident, pm, at=now), published_by=pm, now=now + HOUR)
+        update_publish(update=_draft(incident, pm, at=now), actor=pm, now=now + HOUR)
     assert enqueued.messages == []
 
     for callback in callbacks:

@@ -14,10 +14,10 @@ from django.utils.html import escape
 
 from apps.communications import services
 from apps.communications.models import LogEntry, Meeting, MeetingStatus, StatusUpdate
-from apps.incidents.models import Status
+from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -82,7 +82,7 @@ def test_log_form_defaults_to_now_in_the_users_time_zone(incident, pm, login, no
 
 def test_pm_logs_a_call_read_in_their_time_zone(incident, pm, contact, login, now):
     _in_tz(pm, "Asia/Shanghai")
-    teammate = member(incident.project, Role.MEMBER, username="wang")
+    teammate = member(incident.project, ProjectRole.MEMBER, username="wang")
 
     response = login(pm).post(
         reverse("log_entry_create", args=[incident.pk]),
@@ -107,7 +107,7 @@ def test_pm_logs_a_call_read_in_their_time_zone(incident, pm, contact, login, no
     assert list(entry.client_participants.all()) == [contact]
     incident.refresh_from_db()
     assert incident.first_contact_at == incident.declared_at  # clamped to the declaration
-    assert incident.status == Status.CLIENT_INFORMED
+    assert incident.status == IncidentStatus.CLIENT_INFORMED
 
 
 def test_an_internal_note_is_logged_but_is_no_first_contact(incident, pm, login):
@@ -172,7 +172,7 @@ def test_bad_log_input_is_explained_and_nothing_is_logged(
 
 def test_participants_from_another_project_are_refused(incident, pm, login):
     elsewhere = ProjectFactory()
-    outsider = member(elsewhere, Role.PM)
+    outsider = member(elsewhere, ProjectRole.PM)
     their_contact = ClientContactFactory(project=elsewhere)
 
     response = login(pm).post(
@@ -222,8 +222,10 @@ def test_an_empty_post_is_a_400_not_a_blank_form(incident, pm, login):
 
 
 def test_a_closed_incident_takes_no_more_entries(informed, pm, login, now):
-    for status in (Status.RESOLVED, Status.CLOSED):
-        informed = incident_change_status(incident=informed, status=status)
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
+        informed = incident_change_status(
+            incident=informed, status=status, actor=informed.declared_by
+        )
 
     response = login(pm).post(reverse("log_entry_create", args=[informed.pk]), _log_data())
 
@@ -345,7 +347,7 @@ def test_corrected_and_correcting_entries_point_at_each_other(informed, pm, logi
     original = LogEntryFactory(
         incident=informed, occurred_at=datetime(2025, 3, 10, 7, 0, tzinfo=UTC)
     )
-    correction = services.log_correct(entry=original, recorded_by=pm, summary="Fixed.")
+    correction = services.log_correct(entry=original, actor=pm, summary="Fixed.")
 
     html = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
@@ -361,7 +363,7 @@ def test_published_updates_are_rendered_as_safe_markdown_in_the_timeline(informe
         body_en="The **new design** works. <script>alert(1)</script>",
         body_zh_hans="",
     )
-    services.update_publish(update=update, published_by=pm)
+    services.update_publish(update=update, actor=pm)
 
     html = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
@@ -380,14 +382,14 @@ def _entries(incident, count, now, contacts, users):
             reaction=(n % 5) - 2,
         )
         if n % 3 == 0:
-            services.log_correct(entry=entry, recorded_by=users[0], summary=f"Fix {n}")
+            services.log_correct(entry=entry, actor=users[0], summary=f"Fix {n}")
         if n % 4 == 0:
             update = StatusUpdateFactory(incident=incident)
-            services.update_publish(update=update, published_by=users[0])
+            services.update_publish(update=update, actor=users[0])
 
 
 def test_incident_page_queries_do_not_grow_with_the_log(informed, pm, contact, login, now):
-    users = [pm, member(informed.project, Role.MEMBER)]
+    users = [pm, member(informed.project, ProjectRole.MEMBER)]
     contacts = [contact, ClientContactFactory(project=informed.project)]
     MeetingFactory(incident=informed, team_attendees=users, client_attendees=contacts)
     client = login(pm)
@@ -463,7 +465,7 @@ def test_pm_edits_a_draft(informed, pm, login):
 
 def test_a_published_update_cannot_be_edited(informed, pm, login):
     update = services.update_publish(
-        update=StatusUpdateFactory(incident=informed, body_en="As sent."), published_by=pm
+        update=StatusUpdateFactory(incident=informed, body_en="As sent."), actor=pm
     )
 
     response = login(pm).post(
@@ -490,7 +492,7 @@ def test_discard_asks_first_then_deletes_the_draft(informed, pm, login):
 
 
 def test_a_published_update_cannot_be_discarded(informed, pm, login):
-    update = services.update_publish(update=StatusUpdateFactory(incident=informed), published_by=pm)
+    update = services.update_publish(update=StatusUpdateFactory(incident=informed), actor=pm)
 
     response = login(pm).post(reverse("update_discard", args=[informed.pk, update.pk]))
 
@@ -914,7 +916,7 @@ def test_the_incident_page_says_whether_the_first_contact_window_was_met(inciden
 
     services.log_contact(
         incident=incident,
-        recorded_by=pm,
+        actor=pm,
         channel="call",
         occurred_at=now,
         summary="Told the client.",
@@ -930,13 +932,15 @@ def test_a_late_first_contact_is_marked_late_even_after_resolution(incident, pm,
     late = now + timedelta(hours=25)
     services.log_contact(
         incident=incident,
-        recorded_by=pm,
+        actor=pm,
         channel="call",
         occurred_at=late,
         summary="Finally called.",
         now=late,
     )
-    incident_change_status(incident=incident, status=Status.RESOLVED, now=late)
+    incident_change_status(
+        incident=incident, status=IncidentStatus.RESOLVED, now=late, actor=incident.declared_by
+    )
 
     html = login(pm).get(reverse("incident_detail", args=[incident.pk])).content.decode()
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     MembershipFactory,
     NotificationFactory,
@@ -22,7 +22,7 @@ MARKER = "update-overdue"
 
 def _informed(user, now, *, ago: timedelta):
     project = ProjectFactory()
-    MembershipFactory(project=project, user=user, role=Role.PM)
+    MembershipFactory(project=project, user=user, role=ProjectRole.PM)
     return informed_incident(project=project, declared_by=user, now=now - ago)
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import IncidentFactory, MembershipFactory, ProjectFactory, informed_incident
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def _incidents(user, count, now):
     """``count`` open incidents, each on its own project and client, at every stage."""
     for n in range(count):
         project = ProjectFactory()
-        MembershipFactory(project=project, user=user, role=Role.PM)
+        MembershipFactory(project=project, user=user, role=ProjectRole.PM)
         if n % 2:
             informed_incident(project=project, declared_by=user, now=now - timedelta(hours=n))
         else:

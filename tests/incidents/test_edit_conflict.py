@@ -20,8 +20,8 @@ from apps.alternatives import services as alternatives
 from apps.alternatives.models import Alternative
 from apps.core.concurrency import EditConflict
 from apps.incidents import services
-from apps.incidents.models import Incident, Severity
-from apps.projects.models import Role
+from apps.incidents.models import Incident, IncidentSeverity
+from apps.projects.models import ProjectRole
 from tests.factories import informed_incident, member
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def informed(project, pm, now):
 
 @pytest.fixture
 def colleague(project):
-    return member(project, Role.PM, username="anna", first_name="Anna", last_name="Schmidt")
+    return member(project, ProjectRole.PM, username="anna", first_name="Anna", last_name="Schmidt")
 
 
 def _hidden_version(html: str) -> str:
@@ -72,11 +72,16 @@ def _disclosure(incident, **changes):
 
 
 def test_the_disclosure_service_refuses_an_outdated_version(informed):
-    services.incident_update_disclosure(incident=informed, expected_version=1, cause="Index.")
+    services.incident_update_disclosure(
+        incident=informed, expected_version=1, cause="Index.", actor=informed.declared_by
+    )
 
     with pytest.raises(EditConflict) as exc:
         services.incident_update_disclosure(
-            incident=Incident.objects.get(pk=informed.pk), expected_version=1, cause="Mine."
+            incident=Incident.objects.get(pk=informed.pk),
+            expected_version=1,
+            cause="Mine.",
+            actor=Incident.objects.get(pk=informed.pk).declared_by,
         )
 
     assert (exc.value.current.cause, exc.value.current.version) == ("Index.", 2)
@@ -94,7 +99,8 @@ def test_a_disclosure_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
         incident=Incident.objects.get(pk=informed.pk),
         expected_version=1,
         cause="The routing algorithm does not scale.",
-        severity=Severity.CRITICAL,
+        severity=IncidentSeverity.CRITICAL,
+        actor=Incident.objects.get(pk=informed.pk).declared_by,
     )
 
     mine = _disclosure(
@@ -134,10 +140,15 @@ def test_a_disclosure_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
 def test_a_third_save_in_between_is_caught_again(informed, pm, login):
     url = reverse("incident_edit", args=[informed.pk])
     client = login(pm)
-    services.incident_update_disclosure(incident=informed, expected_version=1, cause="Two.")
+    services.incident_update_disclosure(
+        incident=informed, expected_version=1, cause="Two.", actor=informed.declared_by
+    )
     first = client.post(url, _disclosure(informed, cause="Mine.", version="1"))
     services.incident_update_disclosure(
-        incident=Incident.objects.get(pk=informed.pk), expected_version=2, cause="Three."
+        incident=Incident.objects.get(pk=informed.pk),
+        expected_version=2,
+        cause="Three.",
+        actor=Incident.objects.get(pk=informed.pk).declared_by,
     )
 
     second = client.post(
@@ -175,7 +186,9 @@ def test_the_admin_saves_over_the_current_version(informed, login, db):
     from tests.factories import UserFactory
 
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
-    services.incident_update_disclosure(incident=informed, expected_version=1, cause="Two.")
+    services.incident_update_disclosure(
+        incident=informed, expected_version=1, cause="Two.", actor=informed.declared_by
+    )
 
     response = login(root).post(
         reverse("admin:incidents_incident_change", args=[informed.pk]),
@@ -195,7 +208,7 @@ def test_an_action_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
 ):
     item = plans.action_item_create(
         incident=informed,
-        created_by=pm,
+        actor=pm,
         kind="remediation",
         title="Partition the engine",
         owner=pm,
@@ -207,7 +220,7 @@ def test_an_action_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
     plans.action_item_update(
         item=ActionItem.objects.get(pk=item.pk),
         expected_version=1,
-        changed_by=colleague,
+        actor=colleague,
         progress=40,
         owner=colleague,
     )
@@ -254,7 +267,7 @@ def test_an_alternative_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kep
 ):
     alternative = alternatives.alternative_propose(
         incident=informed,
-        created_by=pm,
+        actor=pm,
         title="Extend 30 days",
         description="Partition the engine.",
         schedule_impact_days=30,
@@ -267,6 +280,7 @@ def test_an_alternative_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kep
         expected_version=1,
         schedule_impact_days=45,
         risks="The partitioned design is new to the team.",
+        actor=Alternative.objects.get(pk=alternative.pk).created_by,
     )
     mine = {
         "title": "Extend 30 days",

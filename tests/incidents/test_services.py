@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from apps.incidents import services
-from apps.incidents.models import Incident, Severity, Status
+from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
 from tests.factories import IncidentFactory, ProjectFactory, informed_incident
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,9 @@ HOUR = timedelta(hours=1)
 
 def _walk(incident, *statuses, now):
     for status in statuses:
-        incident = services.incident_change_status(incident=incident, status=status, now=now)
+        incident = services.incident_change_status(
+            incident=incident, status=status, now=now, actor=incident.declared_by
+        )
     return incident
 
 
@@ -29,7 +31,7 @@ def test_declaring_sets_first_contact_due_one_window_after_declaration(now):
 
     incident = IncidentFactory(project=project, now=now)
 
-    assert incident.status == Status.DECLARED
+    assert incident.status == IncidentStatus.DECLARED
     assert incident.declared_at == now
     assert incident.first_contact_due_at == now + 6 * HOUR
     assert incident.first_contact_at is None
@@ -55,10 +57,10 @@ def test_declaring_never_allows_more_than_24_hours_even_if_the_row_says_so(now, 
 @pytest.mark.parametrize(
     ("severity", "cadence"),
     [
-        (Severity.CRITICAL, timedelta(hours=24)),
-        (Severity.HIGH, timedelta(hours=48)),
-        (Severity.MEDIUM, timedelta(hours=72)),
-        (Severity.LOW, timedelta(days=7)),
+        (IncidentSeverity.CRITICAL, timedelta(hours=24)),
+        (IncidentSeverity.HIGH, timedelta(hours=48)),
+        (IncidentSeverity.MEDIUM, timedelta(hours=72)),
+        (IncidentSeverity.LOW, timedelta(days=7)),
     ],
 )
 def test_declaring_sets_the_default_cadence_for_the_severity(now, severity, cadence):
@@ -92,14 +94,14 @@ def test_declaring_an_unknown_severity_is_refused(now):
 @pytest.mark.parametrize(
     ("path", "target"),
     [
-        ([], Status.CLOSED),
-        ([], Status.RECOVERING),
-        ([], Status.DECLARED),
-        ([Status.PLAN_AGREED], Status.CLIENT_INFORMED),
-        ([Status.RESOLVED], Status.PLAN_AGREED),
-        ([Status.RESOLVED], Status.CLIENT_INFORMED),
-        ([Status.RESOLVED, Status.CLOSED], Status.RECOVERING),
-        ([Status.RESOLVED, Status.CLOSED], Status.RESOLVED),
+        ([], IncidentStatus.CLOSED),
+        ([], IncidentStatus.RECOVERING),
+        ([], IncidentStatus.DECLARED),
+        ([IncidentStatus.PLAN_AGREED], IncidentStatus.CLIENT_INFORMED),
+        ([IncidentStatus.RESOLVED], IncidentStatus.PLAN_AGREED),
+        ([IncidentStatus.RESOLVED], IncidentStatus.CLIENT_INFORMED),
+        ([IncidentStatus.RESOLVED, IncidentStatus.CLOSED], IncidentStatus.RECOVERING),
+        ([IncidentStatus.RESOLVED, IncidentStatus.CLOSED], IncidentStatus.RESOLVED),
     ],
 )
 def test_invalid_status_transition_is_refused(now, path, target):
@@ -107,57 +109,72 @@ def test_invalid_status_transition_is_refused(now, path, target):
     before = incident.status
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_change_status(incident=incident, status=target, now=now)
+        services.incident_change_status(
+            incident=incident, status=target, now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "invalid_transition"
     incident.refresh_from_db()
     assert incident.status == before
 
 
-@pytest.mark.parametrize("target", [Status.PLAN_AGREED, Status.RESOLVED, Status.CLOSED])
+@pytest.mark.parametrize(
+    "target", [IncidentStatus.PLAN_AGREED, IncidentStatus.RESOLVED, IncidentStatus.CLOSED]
+)
 def test_declared_incident_cannot_skip_informing_the_client(now, target):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError, match="cannot become"):
-        services.incident_change_status(incident=incident, status=target, now=now)
+        services.incident_change_status(
+            incident=incident, status=target, now=now, actor=incident.declared_by
+        )
 
 
 def test_unknown_status_is_refused_with_a_validation_error(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError):
-        services.incident_change_status(incident=incident, status="exploded", now=now)
+        services.incident_change_status(
+            incident=incident, status="exploded", now=now, actor=incident.declared_by
+        )
 
 
 def test_client_informed_requires_a_first_contact(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_change_status(incident=incident, status=Status.CLIENT_INFORMED, now=now)
+        services.incident_change_status(
+            incident=incident,
+            status=IncidentStatus.CLIENT_INFORMED,
+            now=now,
+            actor=incident.declared_by,
+        )
 
     assert exc.value.code == "no_first_contact"
     incident.refresh_from_db()
-    assert incident.status == Status.DECLARED
+    assert incident.status == IncidentStatus.DECLARED
 
 
 def test_close_requires_the_incident_to_be_resolved(now):
     incident = informed_incident(now=now - 2 * HOUR)
     # Whatever the lifecycle table says, a closed incident must have been resolved.
-    incident.status = Status.RESOLVED
+    incident.status = IncidentStatus.RESOLVED
     incident.save(update_fields=["status"])
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_close(incident=incident, now=now)
+        services.incident_close(incident=incident, now=now, actor=incident.declared_by)
 
     assert exc.value.code == "not_resolved"
 
 
 def test_resolved_incident_can_be_closed(now):
-    incident = _walk(informed_incident(now=now - 2 * HOUR), Status.RESOLVED, now=now)
+    incident = _walk(informed_incident(now=now - 2 * HOUR), IncidentStatus.RESOLVED, now=now)
 
-    incident = services.incident_close(incident=incident, now=now + HOUR)
+    incident = services.incident_close(
+        incident=incident, now=now + HOUR, actor=incident.declared_by
+    )
 
-    assert incident.status == Status.CLOSED
+    assert incident.status == IncidentStatus.CLOSED
     assert incident.closed_at == now + HOUR
     assert incident.next_update_due_at is None
 
@@ -166,23 +183,23 @@ def test_resolving_stops_the_update_cadence(now):
     incident = informed_incident(now=now - 2 * HOUR)
     assert incident.next_update_due_at is not None
 
-    incident = services.incident_resolve(incident=incident, now=now)
+    incident = services.incident_resolve(incident=incident, now=now, actor=incident.declared_by)
 
-    assert incident.status == Status.RESOLVED
+    assert incident.status == IncidentStatus.RESOLVED
     assert incident.resolved_at == now
     incident.refresh_from_db()
     assert incident.next_update_due_at is None
 
 
 def test_reopening_restarts_the_cadence_from_now(now):
-    incident = _walk(informed_incident(now=now - 2 * HOUR), Status.RESOLVED, now=now)
+    incident = _walk(informed_incident(now=now - 2 * HOUR), IncidentStatus.RESOLVED, now=now)
     later = now + 3 * 24 * HOUR
 
     incident = services.incident_change_status(
-        incident=incident, status=Status.RECOVERING, now=later
+        incident=incident, status=IncidentStatus.RECOVERING, now=later, actor=incident.declared_by
     )
 
-    assert incident.status == Status.RECOVERING
+    assert incident.status == IncidentStatus.RECOVERING
     assert incident.resolved_at is None
     assert incident.next_update_due_at == later + incident.update_cadence
 
@@ -192,16 +209,16 @@ def test_the_whole_lifecycle_is_allowed(now):
 
     incident = _walk(
         incident,
-        Status.PLAN_AGREED,
-        Status.RECOVERING,
-        Status.PLAN_AGREED,
-        Status.RECOVERING,
-        Status.RESOLVED,
-        Status.CLOSED,
+        IncidentStatus.PLAN_AGREED,
+        IncidentStatus.RECOVERING,
+        IncidentStatus.PLAN_AGREED,
+        IncidentStatus.RECOVERING,
+        IncidentStatus.RESOLVED,
+        IncidentStatus.CLOSED,
         now=now,
     )
 
-    assert incident.status == Status.CLOSED
+    assert incident.status == IncidentStatus.CLOSED
     assert not incident.allowed_transitions
 
 
@@ -209,13 +226,15 @@ def test_the_whole_lifecycle_is_allowed(now):
 
 
 def test_recording_first_contact_informs_the_client_and_starts_the_cadence(now):
-    incident = IncidentFactory(severity=Severity.CRITICAL, now=now)
+    incident = IncidentFactory(severity=IncidentSeverity.CRITICAL, now=now)
     at = now + 3 * HOUR
 
-    incident = services.incident_record_first_contact(incident=incident, at=at, now=at)
+    incident = services.incident_record_first_contact(
+        incident=incident, at=at, now=at, actor=incident.declared_by
+    )
 
     assert incident.first_contact_at == at
-    assert incident.status == Status.CLIENT_INFORMED
+    assert incident.status == IncidentStatus.CLIENT_INFORMED
     assert incident.next_update_due_at == at + timedelta(hours=24)
     assert incident.first_contact_met is True
 
@@ -223,10 +242,12 @@ def test_recording_first_contact_informs_the_client_and_starts_the_cadence(now):
 def test_first_contact_is_recorded_once_and_a_second_call_changes_nothing(now):
     incident = IncidentFactory(now=now)
     first = now + HOUR
-    services.incident_record_first_contact(incident=incident, at=first, now=first)
+    services.incident_record_first_contact(
+        incident=incident, at=first, now=first, actor=incident.declared_by
+    )
 
     again = services.incident_record_first_contact(
-        incident=incident, at=now + 5 * HOUR, now=now + 5 * HOUR
+        incident=incident, at=now + 5 * HOUR, now=now + 5 * HOUR, actor=incident.declared_by
     )
 
     assert again.first_contact_at == first
@@ -239,7 +260,9 @@ def test_first_contact_in_the_future_is_refused(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_record_first_contact(incident=incident, at=now + HOUR, now=now)
+        services.incident_record_first_contact(
+            incident=incident, at=now + HOUR, now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "future"
 
@@ -248,7 +271,9 @@ def test_first_contact_before_the_declaration_is_refused(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_record_first_contact(incident=incident, at=now - HOUR, now=now)
+        services.incident_record_first_contact(
+            incident=incident, at=now - HOUR, now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "too_early"
     incident.refresh_from_db()
@@ -259,7 +284,9 @@ def test_late_first_contact_is_recorded_as_missed(now):
     incident = IncidentFactory(now=now)
     late = now + 30 * HOUR
 
-    incident = services.incident_record_first_contact(incident=incident, at=late, now=late)
+    incident = services.incident_record_first_contact(
+        incident=incident, at=late, now=late, actor=incident.declared_by
+    )
 
     assert incident.first_contact_met is False
 
@@ -268,32 +295,37 @@ def test_late_first_contact_is_recorded_as_missed(now):
 
 
 def test_severity_change_moves_a_default_cadence_to_the_new_default(now):
-    incident = IncidentFactory(severity=Severity.LOW, now=now)
+    incident = IncidentFactory(severity=IncidentSeverity.LOW, now=now)
 
     incident = services.incident_update_disclosure(
-        incident=incident, severity=Severity.CRITICAL, now=now
+        incident=incident, severity=IncidentSeverity.CRITICAL, now=now, actor=incident.declared_by
     )
 
     assert incident.update_cadence == timedelta(hours=24)
 
 
 def test_severity_change_keeps_a_cadence_the_pm_chose(now):
-    incident = IncidentFactory(severity=Severity.LOW, now=now)
-    incident = services.incident_set_cadence(incident=incident, cadence=5 * HOUR, now=now)
+    incident = IncidentFactory(severity=IncidentSeverity.LOW, now=now)
+    incident = services.incident_set_cadence(
+        incident=incident, cadence=5 * HOUR, now=now, actor=incident.declared_by
+    )
 
     incident = services.incident_update_disclosure(
-        incident=incident, severity=Severity.CRITICAL, now=now
+        incident=incident, severity=IncidentSeverity.CRITICAL, now=now, actor=incident.declared_by
     )
 
     assert incident.update_cadence == 5 * HOUR
 
 
 def test_severity_change_to_a_slower_default_never_delays_a_promised_update(now):
-    incident = informed_incident(now=now, severity=Severity.CRITICAL)
+    incident = informed_incident(now=now, severity=IncidentSeverity.CRITICAL)
     promised = incident.next_update_due_at
 
     incident = services.incident_update_disclosure(
-        incident=incident, severity=Severity.LOW, now=now + 2 * HOUR
+        incident=incident,
+        severity=IncidentSeverity.LOW,
+        now=now + 2 * HOUR,
+        actor=incident.declared_by,
     )
 
     assert incident.update_cadence == timedelta(days=7)
@@ -301,11 +333,14 @@ def test_severity_change_to_a_slower_default_never_delays_a_promised_update(now)
 
 
 def test_severity_change_to_a_faster_default_brings_the_next_update_forward(now):
-    incident = informed_incident(now=now, severity=Severity.LOW)
+    incident = informed_incident(now=now, severity=IncidentSeverity.LOW)
     contacted = incident.first_contact_at
 
     incident = services.incident_update_disclosure(
-        incident=incident, severity=Severity.CRITICAL, now=now + 2 * HOUR
+        incident=incident,
+        severity=IncidentSeverity.CRITICAL,
+        now=now + 2 * HOUR,
+        actor=incident.declared_by,
     )
 
     assert incident.next_update_due_at == contacted + timedelta(hours=24)
@@ -316,7 +351,9 @@ def test_cadence_outside_one_hour_to_fourteen_days_is_refused(now, cadence):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_set_cadence(incident=incident, cadence=cadence, now=now)
+        services.incident_set_cadence(
+            incident=incident, cadence=cadence, now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "cadence_range"
 
@@ -325,18 +362,23 @@ def test_cadence_outside_one_hour_to_fourteen_days_is_refused(now, cadence):
 def test_cadence_at_the_bounds_is_accepted(now, cadence):
     incident = IncidentFactory(now=now)
 
-    incident = services.incident_set_cadence(incident=incident, cadence=cadence, now=now)
+    incident = services.incident_set_cadence(
+        incident=incident, cadence=cadence, now=now, actor=incident.declared_by
+    )
 
     incident.refresh_from_db()
     assert incident.update_cadence == cadence
 
 
 def test_longer_cadence_never_pushes_a_promised_update_later(now):
-    incident = informed_incident(now=now, severity=Severity.CRITICAL)
+    incident = informed_incident(now=now, severity=IncidentSeverity.CRITICAL)
     promised = incident.next_update_due_at
 
     incident = services.incident_set_cadence(
-        incident=incident, cadence=timedelta(days=10), now=now + 2 * HOUR
+        incident=incident,
+        cadence=timedelta(days=10),
+        now=now + 2 * HOUR,
+        actor=incident.declared_by,
     )
 
     incident.refresh_from_db()
@@ -345,11 +387,11 @@ def test_longer_cadence_never_pushes_a_promised_update_later(now):
 
 
 def test_shorter_cadence_brings_the_next_update_forward(now):
-    incident = informed_incident(now=now, severity=Severity.LOW)
+    incident = informed_incident(now=now, severity=IncidentSeverity.LOW)
     contacted = incident.first_contact_at
 
     incident = services.incident_set_cadence(
-        incident=incident, cadence=6 * HOUR, now=now + 2 * HOUR
+        incident=incident, cadence=6 * HOUR, now=now + 2 * HOUR, actor=incident.declared_by
     )
 
     assert incident.next_update_due_at == contacted + 6 * HOUR
@@ -358,19 +400,25 @@ def test_shorter_cadence_brings_the_next_update_forward(now):
 def test_cadence_before_first_contact_starts_only_at_first_contact(now):
     incident = IncidentFactory(now=now)
 
-    incident = services.incident_set_cadence(incident=incident, cadence=6 * HOUR, now=now)
+    incident = services.incident_set_cadence(
+        incident=incident, cadence=6 * HOUR, now=now, actor=incident.declared_by
+    )
 
     assert incident.next_update_due_at is None
     at = now + HOUR
-    incident = services.incident_record_first_contact(incident=incident, at=at, now=at)
+    incident = services.incident_record_first_contact(
+        incident=incident, at=at, now=at, actor=incident.declared_by
+    )
     assert incident.next_update_due_at == at + 6 * HOUR
 
 
 def test_resolved_incident_has_no_cadence_to_change(now):
-    incident = _walk(informed_incident(now=now - 2 * HOUR), Status.RESOLVED, now=now)
+    incident = _walk(informed_incident(now=now - 2 * HOUR), IncidentStatus.RESOLVED, now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_set_cadence(incident=incident, cadence=6 * HOUR, now=now)
+        services.incident_set_cadence(
+            incident=incident, cadence=6 * HOUR, now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "not_open"
 
@@ -382,7 +430,11 @@ def test_editing_the_disclosure_saves_the_fields(now):
     incident = IncidentFactory(now=now)
 
     services.incident_update_disclosure(
-        incident=incident, cause="  A bad index.  ", impact_cost=Decimal("1200.50"), now=now
+        incident=incident,
+        cause="  A bad index.  ",
+        impact_cost=Decimal("1200.50"),
+        now=now,
+        actor=incident.declared_by,
     )
 
     incident.refresh_from_db()
@@ -391,10 +443,17 @@ def test_editing_the_disclosure_saves_the_fields(now):
 
 
 def test_editing_a_closed_incident_is_refused(now):
-    incident = _walk(informed_incident(now=now - 2 * HOUR), Status.RESOLVED, Status.CLOSED, now=now)
+    incident = _walk(
+        informed_incident(now=now - 2 * HOUR),
+        IncidentStatus.RESOLVED,
+        IncidentStatus.CLOSED,
+        now=now,
+    )
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_update_disclosure(incident=incident, cause="Too late", now=now)
+        services.incident_update_disclosure(
+            incident=incident, cause="Too late", now=now, actor=incident.declared_by
+        )
 
     assert exc.value.code == "closed"
 
@@ -403,14 +462,18 @@ def test_editing_an_unknown_field_is_a_programming_error(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(TypeError):
-        services.incident_update_disclosure(incident=incident, status=Status.CLOSED, now=now)
+        services.incident_update_disclosure(
+            incident=incident, status=IncidentStatus.CLOSED, now=now, actor=incident.declared_by
+        )
 
 
 def test_negative_schedule_slip_is_refused(now):
     incident = IncidentFactory(now=now)
 
     with pytest.raises(ValidationError) as exc:
-        services.incident_update_disclosure(incident=incident, impact_schedule_days=-3, now=now)
+        services.incident_update_disclosure(
+            incident=incident, impact_schedule_days=-3, now=now, actor=incident.declared_by
+        )
 
     assert "impact_schedule_days" in exc.value.message_dict
 
@@ -507,13 +570,16 @@ def test_next_step_when_an_update_is_overdue(now):
     ("path", "text"),
     [
         ([], "Propose a plan and agree it with the client."),
-        ([Status.PLAN_AGREED], "Start the recovery and keep the client updated."),
+        ([IncidentStatus.PLAN_AGREED], "Start the recovery and keep the client updated."),
         (
-            [Status.PLAN_AGREED, Status.RECOVERING],
+            [IncidentStatus.PLAN_AGREED, IncidentStatus.RECOVERING],
             "Keep the recovery on track and post the next update before it is due.",
         ),
-        ([Status.RESOLVED], "Write the retrospective, share the client report"),
-        ([Status.RESOLVED, Status.CLOSED], "Nothing left to do: the incident is closed."),
+        ([IncidentStatus.RESOLVED], "Write the retrospective, share the client report"),
+        (
+            [IncidentStatus.RESOLVED, IncidentStatus.CLOSED],
+            "Nothing left to do: the incident is closed.",
+        ),
     ],
 )
 def test_next_step_for_each_stage_after_first_contact(now, path, text):

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from apps.incidents.models import Incident, Severity, Status
+from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
 from tests.factories import IncidentFactory, UserFactory, informed_incident, member
 from tests.helpers import REQUIRED_EN, REQUIRED_ZH, SCRIPT, assert_rejected
 
@@ -233,11 +233,11 @@ def test_pm_edits_the_disclosure_and_the_checklist_follows(incident, pm, login):
 
 
 def test_raising_the_severity_in_the_form_moves_a_default_cadence(incident, pm, login):
-    assert incident.severity == Severity.HIGH
+    assert incident.severity == IncidentSeverity.HIGH
 
     login(pm).post(
         reverse("incident_edit", args=[incident.pk]),
-        _edit_data(incident, severity=Severity.CRITICAL),
+        _edit_data(incident, severity=IncidentSeverity.CRITICAL),
     )
 
     incident.refresh_from_db()
@@ -288,16 +288,16 @@ def test_bad_edit_is_explained_in_chinese(incident, pm, login):
 
 def test_editing_a_closed_incident_is_refused_with_a_message(pm, project, login, now):
     incident = informed_incident(project=project, declared_by=pm, now=now - timedelta(hours=3))
-    for status in (Status.RESOLVED, Status.CLOSED):
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
         login(pm).post(reverse("incident_status", args=[incident.pk]), {"status": status})
     incident.refresh_from_db()
-    assert incident.status == Status.CLOSED
+    assert incident.status == IncidentStatus.CLOSED
 
     response = login(pm).post(
         reverse("incident_edit", args=[incident.pk]), _edit_data(incident, cause="Late edit")
     )
 
-    assert_rejected(response, error="A closed incident can no longer be edited.")
+    assert_rejected(response, error="The incident is closed: its record is final.")
     incident.refresh_from_db()
     assert incident.cause == ""
 
@@ -314,7 +314,7 @@ def test_pm_moves_the_incident_along(project, pm, login, now):
 
     assert "The incident is now “Plan agreed”." in response.content.decode()
     incident.refresh_from_db()
-    assert incident.status == Status.PLAN_AGREED
+    assert incident.status == IncidentStatus.PLAN_AGREED
 
 
 def test_resolving_in_the_form_stops_the_countdown(project, pm, login, now):
@@ -343,13 +343,13 @@ def test_bad_status_change_is_explained(incident, pm, login, status, error):
     assert response.status_code == 400
     assert_rejected(response, error=error)
     incident.refresh_from_db()
-    assert incident.status == Status.DECLARED
+    assert incident.status == IncidentStatus.DECLARED
 
 
 def test_status_change_of_a_closed_incident_is_explained(project, pm, login, now):
     incident = informed_incident(project=project, declared_by=pm, now=now - timedelta(hours=3))
     client = login(pm)
-    for status in (Status.RESOLVED, Status.CLOSED):
+    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
         client.post(reverse("incident_status", args=[incident.pk]), {"status": status})
 
     response = client.post(reverse("incident_status", args=[incident.pk]), {"status": "resolved"})

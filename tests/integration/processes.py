@@ -38,10 +38,11 @@ from django.db import connection
 from django.utils import timezone
 from kombu import Connection
 
+from apps.notifications.models import Notification
 from apps.outbox import services as outbox
 from apps.outbox.models import EmailStatus, OutgoingEmail
 from apps.reminders import services as reminders
-from apps.reminders.models import Notification, Reminder, ReminderStatus
+from apps.reminders.models import Reminder, ReminderStatus
 
 if TYPE_CHECKING:
     from tests.integration.smtp import SmtpSink
@@ -691,14 +692,16 @@ def assert_each_delivered_exactly_once(smtp: SmtpSink, expected: int, *, obsolet
     reminders_ = list(Reminder.objects.select_related("recipient").order_by("pk"))
     assert len(reminders_) == expected + obsolete
     assert Counter(r.status for r in reminders_) == _statuses(expected, obsolete)
-    identities = Counter((r.subject, r.kind, r.due_at, r.recipient_id) for r in reminders_)
+    identities = Counter(
+        (r.incident_id, r.action_item_id, r.kind, r.due_at, r.recipient_id) for r in reminders_
+    )
     assert max(identities.values()) == 1
     delivered = [r for r in reminders_ if r.status == ReminderStatus.DELIVERED]
 
     notified = Counter(
-        Notification.objects.filter(reminder__isnull=False).values_list("reminder_id", flat=True)
+        Notification.objects.filter(key__startswith="reminder:").values_list("key", flat=True)
     )
-    assert notified == Counter(r.pk for r in delivered)
+    assert notified == Counter(f"reminder:{r.pk}" for r in delivered)
 
     addressee = {f"reminder:{r.pk}": r.recipient.email for r in delivered}
     emails = {e.dedupe_key: e for e in OutgoingEmail.objects.all()}

@@ -21,12 +21,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from apps.actionplans import services as actionplans
-from apps.actionplans.models import ActionItem, ItemStatus
+from apps.actionplans.models import ActionItem, ActionItemStatus
 from apps.incidents.models import Incident
 from apps.outbox import services as outbox
 from apps.outbox.models import EmailStatus, OutgoingEmail
-from apps.projects.models import Role
-from apps.reminders.models import Kind, Reminder, ReminderStatus
+from apps.projects.models import ProjectRole
+from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import ProjectFactory, informed_incident, member
 from tests.integration.processes import (
     DELIVERY_TIMEOUT,
@@ -69,7 +69,7 @@ class Team:
         """An action item added to the plan at ``created_at``, through the service."""
         return actionplans.action_item_create(
             incident=self.incident,
-            created_by=self.pm,
+            actor=self.pm,
             kind="remediation",
             title=f"Action {next(_titles)}",
             owner=owner,
@@ -89,8 +89,8 @@ def _team(now: datetime) -> Team:
     """A PM and three team members; their client was told 2 hours ago, the next update is
     due in 46 hours (more than the 4-hour notice away, also at the end of any test)."""
     project = ProjectFactory()
-    pm = member(project, Role.PM)
-    members = [member(project, Role.MEMBER) for _ in range(3)]
+    pm = member(project, ProjectRole.PM)
+    members = [member(project, ProjectRole.MEMBER) for _ in range(3)]
     incident = informed_incident(project=project, declared_by=pm, now=now - 3 * HOUR)
     return Team(incident=incident, pm=pm, members=members)
 
@@ -99,7 +99,7 @@ def _update(item: ActionItem, *, by, now: datetime | None = None, **fields) -> A
     """Change an item through the service, as ``by`` at ``now``."""
     item.refresh_from_db()
     return actionplans.action_item_update(
-        item=item, expected_version=item.version, changed_by=by, now=now, **fields
+        item=item, expected_version=item.version, actor=by, now=now, **fields
     )
 
 
@@ -114,7 +114,7 @@ def _assert_owners_reminded_once(smtp: SmtpSink, due: list[tuple[ActionItem, dat
         item.refresh_from_db()
     delivered = Reminder.objects.filter(status=ReminderStatus.DELIVERED)
     assert sorted(delivered.values_list("subject", "kind", "due_at", "recipient_id")) == sorted(
-        (f"action:{item.pk}", Kind.ACTION_OVERDUE, due_at, items[item.pk].owner_id)
+        (f"action:{item.pk}", ReminderKind.ACTION_OVERDUE, due_at, items[item.pk].owner_id)
         for item, due_at in due
     )
 
@@ -145,7 +145,7 @@ def test_a_worker_killed_while_sending_owners_emails_loses_and_doubles_nothing(p
     # Not reminded: not due yet, and done before it was due.
     team.item(m2, due_at=now + HOUR, created_at=now - 3 * HOUR)
     done = team.item(m3, due_at=now - 30 * MINUTE, created_at=now - 3 * HOUR)
-    _update(done, by=m3, now=now - HOUR, status=ItemStatus.DONE)
+    _update(done, by=m3, now=now - HOUR, status=ActionItemStatus.DONE)
 
     # A prefork worker whose every SMTP send first waits a minute: the kill lands inside.
     doomed = procs.ready_worker(
@@ -237,7 +237,7 @@ def test_two_scans_at_once_with_two_workers_remind_each_owner_once_per_item(
     assert_each_delivered_exactly_once(smtp, len(overdue))
     _assert_owners_reminded_once(smtp, _now_due(overdue))
     assert Counter(Reminder.objects.values_list("kind", flat=True)) == {
-        Kind.ACTION_OVERDUE: len(overdue)
+        ReminderKind.ACTION_OVERDUE: len(overdue)
     }
 
 
@@ -286,16 +286,16 @@ def test_after_beat_stopped_for_an_hour_each_item_is_reminded_once_per_due_momen
 
     # The hour in which nothing scans: the team works on the plan.
     moved = _update(moved, by=pm, now=t0 + 5 * MINUTE, due_at=t0 + 40 * MINUTE)
-    done_early = _update(done_early, by=m3, now=t0 + 20 * MINUTE, status=ItemStatus.DONE)
+    done_early = _update(done_early, by=m3, now=t0 + 20 * MINUTE, status=ActionItemStatus.DONE)
     brought_forward = _update(brought_forward, by=m2, now=t0 + 25 * MINUTE, due_at=t0 + 30 * MINUTE)
     dropped = _update(
         dropped,
         by=m2,
         now=t0 + 30 * MINUTE,
-        status=ItemStatus.DROPPED,
+        status=ActionItemStatus.DROPPED,
         dropped_reason="The client chose the other alternative.",
     )
-    done_late = _update(done_late, by=m1, now=t0 + 35 * MINUTE, status=ItemStatus.DONE)
+    done_late = _update(done_late, by=m1, now=t0 + 35 * MINUTE, status=ActionItemStatus.DONE)
     pushed_out = _update(pushed_out, by=pm, now=t0 + 40 * MINUTE, due_at=t0 + 2 * HOUR)
 
     procs.ready_worker()

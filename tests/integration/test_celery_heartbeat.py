@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.reminders.models import Heartbeat
+from apps.core.models import Heartbeat
 
 pytestmark = pytest.mark.integration
 

@@ -25,11 +25,11 @@ import pytest
 from django.utils import timezone
 
 from apps.incidents import services as incident_services
-from apps.incidents.models import Severity
+from apps.incidents.models import IncidentSeverity
 from apps.outbox import services as outbox
 from apps.outbox.models import EmailStatus, OutgoingEmail
-from apps.projects.models import Role
-from apps.reminders.models import Kind, Reminder, ReminderStatus
+from apps.projects.models import ProjectRole
+from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import IncidentFactory, ProjectFactory, informed_incident, member
 from tests.integration.processes import (
     DELIVERY_TIMEOUT,
@@ -59,7 +59,7 @@ MINUTE = timedelta(minutes=1)
 def _team(pms: int = 1):
     """A project with ``pms`` project managers (and, as every project, a PMO lead)."""
     project = ProjectFactory()
-    return project, [member(project, Role.PM) for _ in range(pms)]
+    return project, [member(project, ProjectRole.PM) for _ in range(pms)]
 
 
 def _breached(project, pm, *, now, count: int):
@@ -73,7 +73,7 @@ def _update_overdue(project, pm, *, now, count: int):
     """Incidents whose client was told, whose update is 15 hours late (escalated too)."""
     return [
         informed_incident(
-            project=project, declared_by=pm, severity=Severity.CRITICAL, now=now - 40 * HOUR
+            project=project, declared_by=pm, severity=IncidentSeverity.CRITICAL, now=now - 40 * HOUR
         )
         for _ in range(count)
     ]
@@ -199,9 +199,9 @@ def test_two_scans_at_once_with_two_workers_record_and_send_each_reminder_once(
     wait_until_everything_sent(procs, smtp, broker, expected)
     assert_each_delivered_exactly_once(smtp, expected)
     assert Counter(Reminder.objects.values_list("kind", flat=True)) == {
-        Kind.FIRST_CONTACT_BREACHED: 8 * 3,
-        Kind.UPDATE_OVERDUE: 8 * 2,
-        Kind.UPDATE_ESCALATED: 8 * 3,
+        ReminderKind.FIRST_CONTACT_BREACHED: 8 * 3,
+        ReminderKind.UPDATE_OVERDUE: 8 * 2,
+        ReminderKind.UPDATE_ESCALATED: 8 * 3,
     }
 
 
@@ -229,15 +229,17 @@ def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_on
     b = informed(48 * HOUR)  # update (48 h cadence) due at t0+20m: 4-hour notice now
     e = declared(21 * HOUR + 30 * MINUTE)  # first contact due at t0+2h30: 12-hour notice now
     c = informed(70 * MINUTE)  # update due in 48 h, brought forward to t0+10m below
-    c = incident_services.incident_set_cadence(incident=c, cadence=HOUR, now=t0)
+    c = incident_services.incident_set_cadence(
+        incident=c, cadence=HOUR, now=t0, actor=c.declared_by
+    )
     assert c.next_update_due_at == t0 + 10 * MINUTE
 
     worker = procs.ready_worker()
     beat = procs.beat()
     before = {
-        (a.pk, Kind.FIRST_CONTACT_DUE_2H),
-        (b.pk, Kind.UPDATE_DUE_4H),
-        (e.pk, Kind.FIRST_CONTACT_DUE_12H),
+        (a.pk, ReminderKind.FIRST_CONTACT_DUE_2H),
+        (b.pk, ReminderKind.UPDATE_DUE_4H),
+        (e.pk, ReminderKind.FIRST_CONTACT_DUE_12H),
     }
     procs.wait_until(
         lambda: set(Reminder.objects.values_list("incident_id", "kind")) == before,
@@ -271,19 +273,19 @@ def test_after_beat_stopped_for_an_hour_everything_due_meanwhile_is_delivered_on
     }
     assert found == {
         # Breaches at the true deadline, not at the scan; the PMO lead is told too.
-        (a.pk, Kind.FIRST_CONTACT_BREACHED, pm.pk): a.first_contact_due_at,
-        (a.pk, Kind.FIRST_CONTACT_BREACHED, lead.pk): a.first_contact_due_at,
-        (g.pk, Kind.FIRST_CONTACT_BREACHED, pm.pk): g.first_contact_due_at,
-        (g.pk, Kind.FIRST_CONTACT_BREACHED, lead.pk): g.first_contact_due_at,
+        (a.pk, ReminderKind.FIRST_CONTACT_BREACHED, pm.pk): a.first_contact_due_at,
+        (a.pk, ReminderKind.FIRST_CONTACT_BREACHED, lead.pk): a.first_contact_due_at,
+        (g.pk, ReminderKind.FIRST_CONTACT_BREACHED, pm.pk): g.first_contact_due_at,
+        (g.pk, ReminderKind.FIRST_CONTACT_BREACHED, lead.pk): g.first_contact_due_at,
         # Overdue updates, once, from their deadline; no "due in 4 hours" for h.
-        (b.pk, Kind.UPDATE_OVERDUE, pm.pk): b.next_update_due_at,
-        (h.pk, Kind.UPDATE_OVERDUE, pm.pk): h.next_update_due_at,
-        (c.pk, Kind.UPDATE_OVERDUE, pm.pk): c.next_update_due_at,
+        (b.pk, ReminderKind.UPDATE_OVERDUE, pm.pk): b.next_update_due_at,
+        (h.pk, ReminderKind.UPDATE_OVERDUE, pm.pk): h.next_update_due_at,
+        (c.pk, ReminderKind.UPDATE_OVERDUE, pm.pk): c.next_update_due_at,
         # Half a cadence late: escalated, from that moment.
-        (c.pk, Kind.UPDATE_ESCALATED, pm.pk): c.next_update_due_at + 30 * MINUTE,
-        (c.pk, Kind.UPDATE_ESCALATED, lead.pk): c.next_update_due_at + 30 * MINUTE,
+        (c.pk, ReminderKind.UPDATE_ESCALATED, pm.pk): c.next_update_due_at + 30 * MINUTE,
+        (c.pk, ReminderKind.UPDATE_ESCALATED, lead.pk): c.next_update_due_at + 30 * MINUTE,
         # A notice that fell due in the gap for a deadline still ahead.
-        (e.pk, Kind.FIRST_CONTACT_DUE_2H, pm.pk): e.first_contact_due_at - 2 * HOUR,
+        (e.pk, ReminderKind.FIRST_CONTACT_DUE_2H, pm.pk): e.first_contact_due_at - 2 * HOUR,
     }
 
     # Scanning the same moment again finds nothing new, sends nothing more.

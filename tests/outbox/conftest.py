@@ -7,3 +7,12 @@ from tests.celery_capture import EnqueuedTasks, capture_enqueued
 def enqueued(monkeypatch) -> EnqueuedTasks:
     """No broker: what would be enqueued is recorded, and run by hand."""
     return capture_enqueued(monkeypatch)
+
+
+@pytest.fixture
+def clock(now):
+    """The frozen clock, which the test moves with ``clock.move_to(moment)``."""
+    import time_machine
+
+    with time_machine.travel(now, tick=False) as traveller:
+        yield traveller

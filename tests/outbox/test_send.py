@@ -230,13 +230,13 @@ def test_update_emails_are_written_in_each_contacts_language(
     ClientContactFactory(project=project, email="zh@client.example.com", language="zh-hans")
     draft = update_draft_save(
         incident=incident,
-        author=pm,
+        actor=pm,
         body_en="We found the cause.",
         body_zh_hans="我们找到了原因。",
         now=now,
     )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        update_publish(update=draft, published_by=pm, now=now)
+        update_publish(update=draft, actor=pm, now=now)
 
     enqueued.run()
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
@@ -34,7 +34,7 @@ def _fill(project, count, now):
         else:
             IncidentFactory(project=project, now=now)
         ClientContactFactory(project=project)
-        MembershipFactory(project=project, role=Role.MEMBER)
+        MembershipFactory(project=project, role=ProjectRole.MEMBER)
 
 
 @pytest.mark.parametrize("who", ["pm", "pmo"])
@@ -62,7 +62,7 @@ def test_project_list_uses_the_same_number_of_queries_for_1_and_50_projects(
     def add_projects(count):
         for _ in range(count):
             project = ProjectFactory()
-            MembershipFactory(project=project, user=pm, role=Role.PM)
+            MembershipFactory(project=project, user=pm, role=ProjectRole.PM)
             IncidentFactory(project=project, now=now)
 
     add_projects(1)

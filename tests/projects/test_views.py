@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from apps.projects.models import Client, Membership, Project, Role
+from apps.projects.models import Client, Membership, Project, ProjectRole
 from tests.factories import ClientContactFactory, ClientFactory, UserFactory, member
 from tests.helpers import REQUIRED_EN, REQUIRED_ZH, SCRIPT, assert_rejected
 
@@ -75,7 +75,7 @@ def test_pmo_creates_a_project_and_becomes_free_to_add_a_pm(pmo, login):
         "Smart dispatch",
         lead,
     )
-    assert list(project.memberships.values_list("user", "role")) == [(pmo.pk, Role.PM)]
+    assert list(project.memberships.values_list("user", "role")) == [(pmo.pk, ProjectRole.PM)]
 
 
 def test_creating_a_project_for_a_known_client_reuses_it(pmo, login):
@@ -250,11 +250,11 @@ def test_pm_adds_a_member_and_changes_their_role(project, pm, login):
     client = login(pm)
     url = reverse("member_add", args=[project.pk])
 
-    response = client.post(url, {"username": " newcomer ", "role": Role.VIEWER}, follow=True)
-    client.post(url, {"username": "newcomer", "role": Role.MEMBER})
+    response = client.post(url, {"username": " newcomer ", "role": ProjectRole.VIEWER}, follow=True)
+    client.post(url, {"username": "newcomer", "role": ProjectRole.MEMBER})
 
     assert "The member was saved." in response.content.decode()
-    assert Membership.objects.get(user=newcomer).role == Role.MEMBER
+    assert Membership.objects.get(user=newcomer).role == ProjectRole.MEMBER
 
 
 @pytest.mark.parametrize(
@@ -286,12 +286,12 @@ def test_bad_member_is_explained_and_keeps_what_was_typed(project, pm, login, da
 
 def test_the_last_pm_demoting_themselves_is_explained(project, pm, login):
     response = login(pm).post(
-        reverse("member_add", args=[project.pk]), {"username": "pm", "role": Role.VIEWER}
+        reverse("member_add", args=[project.pk]), {"username": "pm", "role": ProjectRole.VIEWER}
     )
 
     assert response.status_code == 400
     assert_rejected(response, error="A project keeps at least one project manager.", kept=("pm",))
-    assert Membership.objects.get(user=pm).role == Role.PM
+    assert Membership.objects.get(user=pm).role == ProjectRole.PM
 
 
 def test_an_inactive_user_cannot_be_added(project, pm, login):
@@ -336,7 +336,7 @@ def test_removing_the_last_pm_is_refused_with_a_message(project, pm, login):
 
 
 def test_a_pm_can_hand_over_to_another_pm(project, pm, login):
-    member(project, Role.PM)
+    member(project, ProjectRole.PM)
 
     login(pm).post(reverse("member_remove", args=[project.pk, Membership.objects.get(user=pm).pk]))
 

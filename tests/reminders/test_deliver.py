@@ -10,10 +10,11 @@ from django.utils.translation import gettext
 
 from apps.communications.services import log_contact, update_draft_save, update_publish
 from apps.incidents.services import incident_resolve
+from apps.notifications.models import Notification
 from apps.outbox.models import EmailStatus, OutgoingEmail
-from apps.projects.models import Role
+from apps.projects.models import ProjectRole
 from apps.reminders import services
-from apps.reminders.models import Kind, Notification, ReminderStatus
+from apps.reminders.models import ReminderKind, ReminderStatus
 from tests.factories import IncidentFactory, ProjectFactory, member
 
 from .support import HOUR, MINUTE, all_reminders
@@ -31,9 +32,9 @@ def test_a_delivered_reminder_is_a_notification_and_an_email(beat, incident, pm,
     assert reminder.status == ReminderStatus.DELIVERED
     assert reminder.delivered_at == moment
     assert reminder.attempts == 1
-    notification = Notification.objects.get(reminder=reminder)
+    notification = Notification.objects.get(key=f"reminder:{reminder.pk}")
     assert notification.user == pm
-    assert notification.incident == incident
+    assert notification.about == incident.title
     assert notification.title == f"First contact due in 12 hours: {incident.title}"
     assert notification.url == reverse("incident_detail", args=[incident.pk])
     assert notification.is_escalation is False
@@ -103,7 +104,7 @@ def test_a_due_soon_reminder_delivered_after_the_first_contact_is_obsolete(
     [reminder] = beat.scan(at=due - 2 * HOUR)
     log_contact(
         incident=incident,
-        recorded_by=pm,
+        actor=pm,
         channel="call",
         occurred_at=due - 90 * MINUTE,
         summary="Called the sponsor.",
@@ -113,7 +114,7 @@ def test_a_due_soon_reminder_delivered_after_the_first_contact_is_obsolete(
     beat.work(at=due - 89 * MINUTE)
 
     reminder.refresh_from_db()
-    assert reminder.kind == Kind.FIRST_CONTACT_DUE_2H
+    assert reminder.kind == ReminderKind.FIRST_CONTACT_DUE_2H
     assert reminder.status == ReminderStatus.OBSOLETE
     assert not Notification.objects.exists()
     assert not OutgoingEmail.objects.exists()
@@ -135,7 +136,7 @@ def test_a_due_soon_reminder_delivered_after_its_deadline_passed_is_obsolete(
 
     notice.refresh_from_db()
     assert notice.status == ReminderStatus.OBSOLETE
-    assert {n.reminder_id for n in Notification.objects.all()} == {r.pk for r in breach}
+    assert {n.key for n in Notification.objects.all()} == {f"reminder:{r.pk}" for r in breach}
 
 
 def test_an_update_reminder_delivered_after_the_update_was_published_is_obsolete(
@@ -144,9 +145,9 @@ def test_an_update_reminder_delivered_after_the_update_was_published_is_obsolete
     due = informed.next_update_due_at
     [reminder] = beat.scan(at=due - 4 * HOUR)
     draft = update_draft_save(
-        incident=informed, author=pm, body_en="Where we are.", body_zh_hans="", now=due - 3 * HOUR
+        incident=informed, actor=pm, body_en="Where we are.", body_zh_hans="", now=due - 3 * HOUR
     )
-    update_publish(update=draft, published_by=pm, now=due - 3 * HOUR)
+    update_publish(update=draft, actor=pm, now=due - 3 * HOUR)
     mailoutbox.clear()
 
     beat.work(at=due - 3 * HOUR)
@@ -159,7 +160,7 @@ def test_an_update_reminder_delivered_after_the_update_was_published_is_obsolete
 def test_an_overdue_reminder_for_a_resolved_incident_is_obsolete(beat, informed):
     due = informed.next_update_due_at
     [reminder] = beat.scan(at=due)
-    incident_resolve(incident=informed, now=due + MINUTE)
+    incident_resolve(incident=informed, now=due + MINUTE, actor=informed.declared_by)
 
     beat.work(at=due + 2 * MINUTE)
 
@@ -172,7 +173,7 @@ def test_a_breach_is_delivered_even_after_a_late_first_contact(beat, incident, p
     breach = beat.scan(at=due)
     log_contact(
         incident=incident,
-        recorded_by=pm,
+        actor=pm,
         channel="call",
         occurred_at=due + MINUTE,
         summary="Called, a minute late.",
@@ -200,7 +201,9 @@ def test_a_recipient_without_an_email_address_gets_the_notification_only(beat, i
 
 
 def test_a_chinese_speaking_pm_gets_the_reminder_in_chinese(beat, project, now, mailoutbox):
-    pm = member(project, Role.PM, profile__language="zh-hans", profile__time_zone="Asia/Shanghai")
+    pm = member(
+        project, ProjectRole.PM, profile__language="zh-hans", profile__time_zone="Asia/Shanghai"
+    )
     incident = IncidentFactory(project=project, declared_by=pm, now=now)
 
     beat.scan_and_work(at=incident.first_contact_due_at - 12 * HOUR)
@@ -215,7 +218,7 @@ def test_a_chinese_speaking_pm_gets_the_reminder_in_chinese(beat, project, now, 
 
 
 def test_the_deadline_in_the_email_is_in_the_pms_time_zone(beat, project, now, mailoutbox):
-    pm = member(project, Role.PM, profile__time_zone="America/New_York")
+    pm = member(project, ProjectRole.PM, profile__time_zone="America/New_York")
     incident = IncidentFactory(project=project, declared_by=pm, now=now)
 
     beat.scan_and_work(at=incident.first_contact_due_at - 12 * HOUR)
@@ -226,7 +229,7 @@ def test_the_deadline_in_the_email_is_in_the_pms_time_zone(beat, project, now, m
 
 def test_across_a_dst_change_the_email_states_the_deadline_in_the_new_local_time(beat, mailoutbox):
     project = ProjectFactory()
-    pm = member(project, Role.PM, profile__time_zone="Europe/Berlin")
+    pm = member(project, ProjectRole.PM, profile__time_zone="Europe/Berlin")
     incident = IncidentFactory(
         project=project, declared_by=pm, now=datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
     )
@@ -254,7 +257,7 @@ def test_an_escalation_to_several_recipients_costs_the_same_per_reminder(
     beat, incident, project, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     for _ in range(5):
-        member(project, Role.PM)
+        member(project, ProjectRole.PM)
     reminders = beat.scan(at=incident.first_contact_due_at)
 
     assert len(reminders) == 7

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.notifications.models import Notification
 from apps.outbox.models import OutgoingEmail
-from apps.reminders.models import Kind, Notification, Reminder, ReminderStatus
+from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 
 from .support import HOUR
 
@@ -31,7 +32,7 @@ def test_now_with_an_offset_replays_that_instant(incident, pm):
     output = _scan("--now", "2025-03-11T05:00:00+08:00")
 
     reminder = Reminder.objects.get()
-    assert reminder.kind == Kind.FIRST_CONTACT_DUE_12H
+    assert reminder.kind == ReminderKind.FIRST_CONTACT_DUE_12H
     assert reminder.recipient == pm
     assert reminder.status == ReminderStatus.PENDING
     assert output.strip() == "1 new reminder(s)"
@@ -45,7 +46,7 @@ def test_a_minute_earlier_there_is_nothing_to_scan(incident):
 def test_utc_can_be_written_with_z(incident):
     _scan("--now", "2025-03-11T09:00:00Z")
 
-    assert {r.kind for r in Reminder.objects.all()} == {Kind.FIRST_CONTACT_BREACHED}
+    assert {r.kind for r in Reminder.objects.all()} == {ReminderKind.FIRST_CONTACT_BREACHED}
 
 
 def test_running_the_command_twice_finds_nothing_new(incident):
@@ -112,7 +113,7 @@ def test_without_now_the_command_scans_the_present(incident, clock):
 
     _scan()
 
-    assert {r.kind for r in Reminder.objects.all()} == {Kind.FIRST_CONTACT_DUE_2H}
+    assert {r.kind for r in Reminder.objects.all()} == {ReminderKind.FIRST_CONTACT_DUE_2H}
 
 
 def test_sweep_re_enqueues_what_an_earlier_scan_left_pending(incident, enqueued):

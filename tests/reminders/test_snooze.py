@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.communications.models import Channel, LogEntry
+from apps.communications.models import LogChannel, LogEntry
 from apps.communications.services import update_draft_save, update_publish
 from apps.incidents.models import Incident
 from apps.incidents.services import incident_resolve
-from apps.reminders.models import Kind, Snooze
+from apps.reminders.models import ReminderKind, Snooze
 from apps.reminders.services import snooze_update_reminders
 
 from .support import HOUR, MINUTE, kinds, recipients
@@ -18,7 +18,9 @@ REASON = "The client's CIO is on a plane until tonight; we agreed to call then."
 
 
 def _snooze(incident, user, *, at, until, reason=REASON):
-    return snooze_update_reminders(incident=incident, user=user, until=until, reason=reason, now=at)
+    return snooze_update_reminders(
+        incident=incident, actor=user, until=until, reason=reason, now=at
+    )
 
 
 def test_a_snooze_silences_update_reminders_until_it_ends_then_the_overdue_reminder_fires(
@@ -32,7 +34,7 @@ def test_a_snooze_silences_update_reminders_until_it_ends_then_the_overdue_remin
         assert beat.scan(at=moment) == []
     fired = beat.scan(at=until)
 
-    assert recipients(fired) == {Kind.UPDATE_OVERDUE: {pm.pk}}
+    assert recipients(fired) == {ReminderKind.UPDATE_OVERDUE: {pm.pk}}
     assert {r.fire_at for r in fired} == {due}  # overdue since the deadline, not since the snooze
 
 
@@ -45,7 +47,7 @@ def test_the_escalation_still_comes_at_half_a_cadence_after_a_short_snooze(
 
     fired = beat.scan(at=due + informed.update_cadence / 2)
 
-    assert recipients(fired) == {Kind.UPDATE_ESCALATED: {pm.pk, project.pmo_lead_id}}
+    assert recipients(fired) == {ReminderKind.UPDATE_ESCALATED: {pm.pk, project.pmo_lead_id}}
 
 
 def test_a_snooze_after_the_deadline_holds_the_escalation_until_it_ends(beat, informed, pm):
@@ -55,7 +57,7 @@ def test_a_snooze_after_the_deadline_holds_the_escalation_until_it_ends(beat, in
     _snooze(informed, pm, at=due + 20 * HOUR, until=until)
 
     assert beat.scan(at=due + 24 * HOUR) == []
-    assert kinds(beat.scan(at=until)) == {Kind.UPDATE_ESCALATED}
+    assert kinds(beat.scan(at=until)) == {ReminderKind.UPDATE_ESCALATED}
 
 
 def test_the_deadline_promised_to_the_client_does_not_move(informed, pm):
@@ -76,7 +78,7 @@ def test_a_snooze_is_written_on_the_timeline_as_an_internal_note(informed, pm):
     _snooze(informed, pm, at=at, until=at + 3 * HOUR)
 
     note = LogEntry.objects.get(incident=informed)
-    assert note.channel == Channel.NOTE
+    assert note.channel == LogChannel.NOTE
     assert note.client_visible is False
     assert note.recorded_by == pm
     assert note.occurred_at == at
@@ -100,9 +102,9 @@ def test_the_next_deadline_can_be_snoozed_again(informed, pm):
     at = informed.next_update_due_at - 5 * HOUR
     _snooze(informed, pm, at=at, until=at + HOUR)
     draft = update_draft_save(
-        incident=informed, author=pm, body_en="Progress.", body_zh_hans="", now=at + HOUR
+        incident=informed, actor=pm, body_en="Progress.", body_zh_hans="", now=at + HOUR
     )
-    update_publish(update=draft, published_by=pm, now=at + HOUR)
+    update_publish(update=draft, actor=pm, now=at + HOUR)
 
     _snooze(informed, pm, at=at + 2 * HOUR, until=at + 3 * HOUR)
 
@@ -152,7 +154,7 @@ def test_there_is_nothing_to_snooze_before_the_first_contact(incident, pm, now):
 
 def test_there_is_nothing_to_snooze_once_resolved(informed, pm):
     at = informed.next_update_due_at - 5 * HOUR
-    incident_resolve(incident=informed, now=at)
+    incident_resolve(incident=informed, now=at, actor=informed.declared_by)
 
     with pytest.raises(ValidationError) as exc:
         _snooze(informed, pm, at=at, until=at + HOUR)
@@ -161,7 +163,8 @@ def test_there_is_nothing_to_snooze_once_resolved(informed, pm):
 
 
 def test_a_reminder_queued_before_the_snooze_waits_for_it_to_end(informed, pm):
-    from apps.reminders.models import Notification, Reminder, ReminderStatus
+    from apps.notifications.models import Notification
+    from apps.reminders.models import Reminder, ReminderStatus
     from apps.reminders.services import reminder_deliver, reminders_scan
 
     due = informed.next_update_due_at
@@ -175,4 +178,4 @@ def test_a_reminder_queued_before_the_snooze_waits_for_it_to_end(informed, pm):
     assert not Notification.objects.exists()
 
     assert reminder_deliver(reminder_id=queued, now=until) == "delivered"
-    assert Notification.objects.get().reminder_id == queued
+    assert Notification.objects.get().key == f"reminder:{queued}"

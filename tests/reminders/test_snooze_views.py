@@ -99,7 +99,7 @@ def test_the_same_deadline_cannot_be_snoozed_twice(informed, pm, login, url, now
 
 
 def test_a_resolved_incident_has_nothing_to_snooze(informed, pm, login, url, now):
-    incident_change_status(incident=informed, status="resolved")
+    incident_change_status(incident=informed, status="resolved", actor=informed.declared_by)
 
     response = login(pm).post(url, {"until": "2025-03-10T12:00", "reason": "Why not."})
 

@@ -7,11 +7,12 @@ from django.test import TestCase
 from kombu.exceptions import OperationalError
 
 from apps.core import queue
+from apps.notifications.models import Notification
 from apps.outbox import services as outbox
-from apps.outbox.models import EmailStatus, OutgoingEmail
-from apps.outbox.tasks import send_email
+from apps.outbox import tasks as outbox_tasks
+from apps.outbox.models import OutgoingEmail
 from apps.reminders import services, tasks
-from apps.reminders.models import Notification, Reminder, ReminderStatus
+from apps.reminders.models import Reminder, ReminderStatus
 
 from .support import HOUR, all_reminders
 
@@ -20,16 +21,6 @@ pytestmark = pytest.mark.django_db
 SECOND = timedelta(seconds=1)
 REAL_SEND = queue._send
 REAL_SEND_MANY = queue._send_many
-
-
-class FailingBackend:
-    """An SMTP server that refuses every message."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("SMTP server refused the connection")
 
 
 def _enqueue_email(at, key="test:1"):
@@ -87,58 +78,6 @@ def test_a_delivered_reminder_is_never_swept(beat, incident):
     beat.scan_and_work(at=moment)
 
     assert services.reminder_ids_to_sweep(now=moment + 1000 * HOUR) == []
-
-
-def test_an_email_whose_send_message_was_lost_is_swept_after_the_grace_period(
-    enqueued, now, clock, mailoutbox
-):
-    email = _enqueue_email(now)
-    assert enqueued.messages == [("apps.outbox.tasks.send_email", (email.pk,))]
-    enqueued.drop()
-
-    assert outbox.email_ids_to_sweep(now=now + outbox.SWEEP_GRACE - SECOND) == []
-    assert outbox.email_ids_to_sweep(now=now + outbox.SWEEP_GRACE) == [email.pk]
-
-    clock.move_to(now + outbox.SWEEP_GRACE)
-    tasks.sweep()
-    enqueued.run()
-    tasks.sweep()
-    enqueued.run()
-
-    assert len(mailoutbox) == 1
-    assert OutgoingEmail.objects.get().status == EmailStatus.SENT
-    assert outbox.email_ids_to_sweep(now=now + 1000 * HOUR) == []
-
-
-# --- failures --------------------------------------------------------------------------------
-
-
-def test_a_failing_email_backs_off_and_is_given_up_after_max_attempts(
-    settings, enqueued, now, clock, mailoutbox
-):
-    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
-    email = _enqueue_email(now)
-    enqueued.run()  # first attempt fails
-
-    moments = []
-    for _ in range(outbox.MAX_ATTEMPTS - 1):
-        email.refresh_from_db()
-        assert email.status == EmailStatus.PENDING
-        due = email.next_attempt_at + outbox.SWEEP_GRACE
-        assert outbox.email_ids_to_sweep(now=due - SECOND) == []
-        clock.move_to(due)
-        moments.append(due)
-        tasks.sweep()
-        assert enqueued.args_of("send_email") == [(email.pk,)]
-        enqueued.run()
-
-    email.refresh_from_db()
-    assert email.status == EmailStatus.FAILED
-    assert email.attempts == outbox.MAX_ATTEMPTS
-    assert "SMTP server refused the connection" in email.last_error
-    assert outbox.email_ids_to_sweep(now=moments[-1] + 1000 * HOUR) == []
-    assert outbox.email_send(email_id=email.pk) == "skipped"
-    assert mailoutbox == []
 
 
 def test_a_failing_reminder_delivery_records_its_error_and_is_retried(beat, incident, monkeypatch):
@@ -205,11 +144,11 @@ def test_a_broker_outage_does_not_crash_the_sweep(beat, incident, enqueued, monk
     monkeypatch.setattr(queue, "_send", REAL_SEND)
     monkeypatch.setattr(queue, "_send_many", REAL_SEND_MANY)
     monkeypatch.setattr("config.celery.app.producer_or_acquire", refuse)
-    monkeypatch.setattr(tasks.deliver, "apply_async", refuse)
-    monkeypatch.setattr(send_email, "apply_async", refuse)
+    monkeypatch.setattr("config.celery.app.send_task", refuse)
     beat.clock.move_to(moment + services.SWEEP_GRACE)
 
     tasks.sweep()  # logs a warning, raises nothing
+    outbox_tasks.sweep()
 
     # Both stay pending: the next sweep finds them again.
     assert services.reminder_ids_to_sweep(now=moment + services.SWEEP_GRACE) == [reminder.pk]

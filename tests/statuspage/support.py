@@ -27,7 +27,7 @@ def make_link(
     """A share link created through the service, as the PM's page would; returns (link, token)."""
     target_project = project if project is not None else incident.project
     return statuspage.link_create(
-        created_by=target_project.pmo_lead,
+        actor=target_project.pmo_lead,
         incident=None if project is not None else incident,
         project=project,
         contact=contact,
@@ -47,12 +47,12 @@ def publish(
     now = now or timezone.now()
     update = communications.update_draft_save(
         incident=incident,
-        author=incident.declared_by,
+        actor=incident.declared_by,
         body_en=body_en,
         body_zh_hans=body_zh_hans,
         now=now,
     )
-    return communications.update_publish(update=update, published_by=incident.declared_by, now=now)
+    return communications.update_publish(update=update, actor=incident.declared_by, now=now)
 
 
 def page_url(token: str, name: str = "status_page") -> str:

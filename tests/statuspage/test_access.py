@@ -30,7 +30,7 @@ def test_a_live_link_opens(client, shared, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_a_revoked_link_is_a_404(client, shared, name):
     link, token = shared
-    services.link_revoke(link=link)
+    services.link_revoke(link=link, actor=link.created_by)
     assert client.get(page_url(token, name)).status_code == 404
 
 
@@ -51,7 +51,7 @@ def _fingerprint(response) -> tuple:
 def test_wrong_revoked_and_expired_tokens_get_byte_identical_404s(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now)
     revoked, revoked_token = make_link(incident)
-    services.link_revoke(link=revoked)
+    services.link_revoke(link=revoked, actor=revoked.created_by)
     _expired, expired_token = make_link(incident, expires_at=now + timedelta(hours=1))
     wrong_token = secrets.token_urlsafe(24)
 

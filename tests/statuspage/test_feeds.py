@@ -28,7 +28,7 @@ def incident(project, pm, now):
         now=now + timedelta(hours=30),
     )
     communications.update_draft_save(
-        incident=incident, author=pm, body_en="Unpublished draft.", body_zh_hans="", now=now
+        incident=incident, actor=pm, body_en="Unpublished draft.", body_zh_hans="", now=now
     )
     return incident
 
@@ -95,7 +95,7 @@ def test_the_meetings_calendar_parses(client, incident, pm, project, now):
     contact = ClientContactFactory(project=project, email="cio@client.example.com")
     planned = communications.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="Plan review",
         starts_at=now + timedelta(days=2),
         duration_minutes=90,
@@ -106,14 +106,14 @@ def test_the_meetings_calendar_parses(client, incident, pm, project, now):
     )
     cancelled = communications.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="Kick-off",
         starts_at=now + timedelta(days=1),
         duration_minutes=30,
         location="Room 3",
         now=now,
     )
-    communications.meeting_cancel(meeting=cancelled, now=now)
+    communications.meeting_cancel(meeting=cancelled, now=now, actor=cancelled.organizer)
     _link, token = make_link(incident)
 
     response = client.get(page_url(token, "status_meetings"))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.communications import services as communications
-from apps.communications.models import Channel
+from apps.communications.models import LogChannel
 from apps.incidents import services as incidents
 from apps.statuspage import pagecache
 from apps.statuspage.http import MISS_LIMIT
@@ -113,13 +113,17 @@ def test_every_change_the_client_can_see_gives_a_new_etag(client, incident, pm, 
     check(10, lambda: publish(incident, body_en="A fresh update."), "A fresh update.")
     check(
         20,
-        lambda: incidents.incident_change_status(incident=incident, status="plan_agreed"),
+        lambda: incidents.incident_change_status(
+            incident=incident, status="plan_agreed", actor=incident.declared_by
+        ),
         "We have agreed a plan with you",
     )
     check(
         30,
         lambda: incidents.incident_update_disclosure(
-            incident=incident, current_state="Half of the data is migrated."
+            incident=incident,
+            current_state="Half of the data is migrated.",
+            actor=incident.declared_by,
         ),
         "Half of the data is migrated.",
     )
@@ -127,7 +131,7 @@ def test_every_change_the_client_can_see_gives_a_new_etag(client, incident, pm, 
         40,
         lambda: communications.meeting_schedule(
             incident=incident,
-            organizer=pm,
+            actor=pm,
             title="Option review",
             starts_at=now + timedelta(days=2),
             duration_minutes=45,
@@ -139,8 +143,8 @@ def test_every_change_the_client_can_see_gives_a_new_etag(client, incident, pm, 
         50,
         lambda: communications.log_contact(
             incident=incident,
-            recorded_by=pm,
-            channel=Channel.EMAIL,
+            actor=pm,
+            channel=LogChannel.EMAIL,
             occurred_at=now,
             summary="We sent the test report.",
             client_visible=True,
@@ -185,8 +189,8 @@ def test_the_page_costs_the_same_queries_with_1_or_100_updates(client, project, 
             publish(incident, body_en=f"Update number {i}.", now=moment)
             previous = communications.log_contact(
                 incident=incident,
-                recorded_by=pm,
-                channel=Channel.CALL,
+                actor=pm,
+                channel=LogChannel.CALL,
                 occurred_at=moment,
                 summary=f"Call number {i}.",
                 client_visible=True,

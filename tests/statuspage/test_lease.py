@@ -58,7 +58,7 @@ def test_a_link_revoked_through_this_worker_is_gone_at_once(client, project, pm,
     link, token = make_link(incident)
     assert client.get(page_url(token)).status_code == 200
 
-    link_revoke(link=link)
+    link_revoke(link=link, actor=link.created_by)
 
     assert client.get(page_url(token)).status_code == 404
 

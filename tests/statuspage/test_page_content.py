@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import escape
 
 from apps.communications import services as communications
-from apps.communications.models import Channel
+from apps.communications.models import LogChannel
 from apps.incidents import services as incidents
 from tests.factories import ClientContactFactory, IncidentFactory, ProjectFactory, informed_incident
 
@@ -67,7 +67,9 @@ def test_after_first_contact_cause_state_and_impact_are_shown_even_when_empty(
 
 def test_after_first_contact_the_whole_disclosure_is_shown(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now, ready=True)
-    incidents.incident_update_disclosure(incident=incident, impact_cost=Decimal("12000.00"))
+    incidents.incident_update_disclosure(
+        incident=incident, impact_cost=Decimal("12000.00"), actor=incident.declared_by
+    )
     _link, token = make_link(incident)
 
     html = _page(client, token, lang="en")
@@ -101,7 +103,9 @@ def test_updates_appear_newest_first_with_the_kept_promises(client, project, pm,
 
 def test_resolved_incident_says_so_and_promises_no_more_updates(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now, ready=True)
-    incidents.incident_resolve(incident=incident, now=now + timedelta(days=3))
+    incidents.incident_resolve(
+        incident=incident, now=now + timedelta(days=3), actor=incident.declared_by
+    )
     _link, token = make_link(incident)
 
     html = _page(client, token, lang="en")
@@ -143,7 +147,7 @@ def test_a_link_for_one_incident_never_shows_another(client, project, pm, now):
     publish(other, body_en="Other update text.", now=now + timedelta(hours=2))
     communications.meeting_schedule(
         incident=other,
-        organizer=pm,
+        actor=pm,
         title="Other meeting",
         starts_at=now + timedelta(days=1),
         duration_minutes=30,
@@ -183,18 +187,18 @@ def test_internal_notes_never_reach_the_client(client, project, pm, now):
     later = now + timedelta(hours=2)
     communications.log_contact(
         incident=incident,
-        recorded_by=pm,
-        channel=Channel.CALL,
+        actor=pm,
+        channel=LogChannel.CALL,
         occurred_at=later,
         summary=f"{SECRET_MARKER} call summary",
         client_visible=False,
         now=later,
     )
-    communications.log_note(incident=incident, recorded_by=pm, summary=f"{SECRET_MARKER} note")
+    communications.log_note(incident=incident, actor=pm, summary=f"{SECRET_MARKER} note")
     communications.log_contact(
         incident=incident,
-        recorded_by=pm,
-        channel=Channel.EMAIL,
+        actor=pm,
+        channel=LogChannel.EMAIL,
         occurred_at=later,
         summary="We sent the revised plan.",
         client_visible=True,
@@ -202,7 +206,7 @@ def test_internal_notes_never_reach_the_client(client, project, pm, now):
     )
     meeting = communications.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="Plan review",
         starts_at=later,
         duration_minutes=60,
@@ -212,7 +216,7 @@ def test_internal_notes_never_reach_the_client(client, project, pm, now):
     meeting.notes = f"{SECRET_MARKER} meeting notes"
     meeting.save()
     communications.update_draft_save(
-        incident=incident, author=pm, body_en=f"{SECRET_MARKER} draft", body_zh_hans="", now=now
+        incident=incident, actor=pm, body_en=f"{SECRET_MARKER} draft", body_zh_hans="", now=now
     )
     publish(incident, now=later)
     _link, token = make_link(incident)
@@ -289,10 +293,11 @@ def test_markdown_with_xss_payloads_renders_inert(client, project, pm, now):
     assert "ok link" in html  # harmless parts survive
     assert not [tag for tag, _attrs in tags if tag in DANGEROUS_TAGS]
     assert not [tag for tag, _attrs in tags if tag == "meta" and "http-equiv" in _attrs]
-    # bootstrap, status.css, the feed and the empty icon: nothing from the update.
+    # bootstrap, our two stylesheets, the feed and the empty icon: nothing from the update.
     assert [attrs["href"] for tag, attrs in tags if tag == "link"] == [
         "data:,",
         "/static/vendor/bootstrap/bootstrap.min.css",
+        "/static/css/comparison.css",
         "/static/css/status.css",
         "feed.atom",
     ]

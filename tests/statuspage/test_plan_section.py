@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.actionplans import services as plan
-from apps.actionplans.models import ItemKind, ItemStatus
+from apps.actionplans.models import ActionItemKind, ActionItemStatus
 from apps.alternatives import services as alternatives
 from apps.communications import services as communications
 from apps.statuspage import pagecache
@@ -27,8 +27,8 @@ def _page(client, token) -> str:
 def _item(incident, owner, title, **changes):
     item = plan.action_item_create(
         incident=incident,
-        created_by=owner,
-        kind=changes.pop("kind", ItemKind.REMEDIATION),
+        actor=owner,
+        kind=changes.pop("kind", ActionItemKind.REMEDIATION),
         title=title,
         owner=owner,
         due_at=incident.declared_at + 48 * HOUR,
@@ -36,14 +36,14 @@ def _item(incident, owner, title, **changes):
     )
     if changes:
         item = plan.action_item_update(
-            item=item, expected_version=item.version, changed_by=owner, **changes
+            item=item, expected_version=item.version, actor=owner, **changes
         )
     return item
 
 
 def _alternative(incident, pm, title, **fields):
     return alternatives.alternative_propose(
-        incident=incident, created_by=pm, title=title, description=f"{title} in detail", **fields
+        incident=incident, actor=pm, title=title, description=f"{title} in detail", **fields
     )
 
 
@@ -52,7 +52,13 @@ def test_client_visible_actions_appear_with_their_progress_and_the_plan_total(
 ):
     incident = informed_incident(project=project, declared_by=pm, now=now)
     _item(incident, pm, "Partition the engine", progress=40)
-    _item(incident, pm, "Review architecture", kind=ItemKind.PREVENTION, status=ItemStatus.DONE)
+    _item(
+        incident,
+        pm,
+        "Review architecture",
+        kind=ActionItemKind.PREVENTION,
+        status=ActionItemStatus.DONE,
+    )
     _item(incident, pm, "Reassign the contractor", client_visible=False)
     _link, token = make_link(incident)
 
@@ -69,7 +75,9 @@ def test_client_visible_actions_appear_with_their_progress_and_the_plan_total(
 def test_a_dropped_action_shows_why_and_does_not_count_in_the_progress(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now)
     _item(incident, pm, "Kept", progress=50)
-    _item(incident, pm, "Given up", status=ItemStatus.DROPPED, dropped_reason="Not needed now.")
+    _item(
+        incident, pm, "Given up", status=ActionItemStatus.DROPPED, dropped_reason="Not needed now."
+    )
     _link, token = make_link(incident)
 
     html = _page(client, token)
@@ -89,7 +97,7 @@ def test_the_options_are_compared_and_the_decision_shown_with_date_and_reasons(
     alternatives.decision_record(
         incident=incident,
         alternative=extend,
-        recorded_by=pm,
+        actor=pm,
         rationale="Keeps the whole scope.",
         client_agreed=[contact],
         team_agreed=[pm],
@@ -126,7 +134,7 @@ def test_a_superseded_decision_stays_in_the_history(client, project, pm, now):
     decision = alternatives.decision_record(
         incident=incident,
         alternative=first,
-        recorded_by=pm,
+        actor=pm,
         rationale="First choice.",
         client_agreed=[contact],
         team_agreed=[pm],
@@ -136,7 +144,7 @@ def test_a_superseded_decision_stays_in_the_history(client, project, pm, now):
     alternatives.decision_record(
         incident=incident,
         alternative=second,
-        recorded_by=pm,
+        actor=pm,
         rationale="The client changed mind.",
         client_agreed=[contact],
         team_agreed=[pm],
@@ -155,13 +163,13 @@ def test_remedies_and_the_clients_answers_are_shown(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now)
     remedy = plan.remedy_offer(
         incident=incident,
-        offered_by=pm,
+        actor=pm,
         kind="extended_warranty",
         description="Six more months of warranty.",
         value=Decimal("45000.00"),
     )
-    plan.remedy_answer(remedy=remedy, answer="accepted")
-    plan.remedy_offer(incident=incident, offered_by=pm, kind="discount", description="5 % off.")
+    plan.remedy_answer(remedy=remedy, answer="accepted", actor=remedy.offered_by)
+    plan.remedy_offer(incident=incident, actor=pm, kind="discount", description="5 % off.")
     _link, token = make_link(incident)
 
     html = _page(client, token)
@@ -177,7 +185,7 @@ def test_a_change_of_plan_gives_the_page_a_new_etag(client, project, pm, now):
     _link, token = make_link(incident)
     first = client.get(page_url(token))
 
-    plan.action_item_update(item=item, expected_version=item.version, changed_by=pm, progress=80)
+    plan.action_item_update(item=item, expected_version=item.version, actor=pm, progress=80)
     second = client.get(page_url(token), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert second.status_code == 200
@@ -206,17 +214,17 @@ def test_the_page_costs_the_same_queries_with_1_or_20_actions_options_and_decisi
         for i in range(size):
             _item(incident, pm, f"Action {i}", progress=i)
             option = _alternative(incident, pm, f"Option {i}")
-            plan.remedy_offer(incident=incident, offered_by=pm, kind="other", description=f"R{i}")
+            plan.remedy_offer(incident=incident, actor=pm, kind="other", description=f"R{i}")
             previous = alternatives.decision_record(
                 incident=incident,
                 alternative=option,
-                recorded_by=pm,
+                actor=pm,
                 rationale=f"Why {i}",
                 client_agreed=[contact],
                 team_agreed=[pm],
                 expected_current_decision_id=previous.pk if previous else None,
             )
-        communications.log_note(incident=incident, recorded_by=pm, summary="internal")
+        communications.log_note(incident=incident, actor=pm, summary="internal")
         counts.append(_cold_queries(client, make_link(incident)[1]))
 
     assert counts[0] == counts[1]

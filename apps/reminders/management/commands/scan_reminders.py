@@ -4,6 +4,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from apps.outbox.services import email_sweep
 from apps.reminders import services
 
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, deliver=False, sweep=False, **options):
         new_ids = services.reminders_scan(now=now)
-        swept = services.reminders_sweep(now=now) if sweep else None
+        swept = (services.reminders_sweep(now=now), email_sweep(now=now)) if sweep else None
         delivered = 0
         if deliver:
             for reminder_id in set(new_ids) | set(services.reminder_ids_to_sweep(now=now)):

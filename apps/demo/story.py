@@ -14,7 +14,7 @@ from apps.actionplans import services as plan
 from apps.alternatives import services as alternatives
 from apps.communications import services as comms
 from apps.incidents import services as incidents
-from apps.incidents.models import Status
+from apps.incidents.models import IncidentStatus
 
 SEED_UPDATES = [
     (
@@ -67,15 +67,15 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     # Within two hours: the first update, with the apology, to every contact.
     first = comms.update_draft_save(
         incident=incident,
-        author=pm,
+        actor=pm,
         body_en=SEED_UPDATES[0][0],
         body_zh_hans=SEED_UPDATES[0][1],
         now=declared + timedelta(hours=1, minutes=30),
     )
-    comms.update_publish(update=first, published_by=pm, now=declared + timedelta(hours=2))
+    comms.update_publish(update=first, actor=pm, now=declared + timedelta(hours=2))
     comms.log_contact(
         incident=incident,
-        recorded_by=pm,
+        actor=pm,
         channel="call",
         occurred_at=declared + timedelta(hours=2, minutes=20),
         summary="Called Chen Jing to announce the update and set the meeting for tomorrow.",
@@ -90,7 +90,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     meeting_at = declared + timedelta(hours=20)
     meeting = comms.meeting_schedule(
         incident=incident,
-        organizer=pm,
+        actor=pm,
         title="紧急沟通会 / Urgent review meeting",
         starts_at=meeting_at,
         duration_minutes=90,
@@ -106,7 +106,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     # Several ways forward, compared side by side.
     extend = alternatives.alternative_propose(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         title="延期 30 天,重构调度引擎 / Extend 30 days, partition the engine",
         description="Redesign the dispatch engine into regional partitions; full scope kept.",
         schedule_impact_days=30,
@@ -119,7 +119,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     )
     alternatives.alternative_propose(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         title="按期上线,缩减范围 / Launch on time without real-time dispatch",
         description="Go live on 15 December with batch dispatch every 15 minutes; real-time later.",
         schedule_impact_days=0,
@@ -132,7 +132,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     )
     alternatives.alternative_propose(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         title="增加人手,保持日期 / Add four engineers, keep the date",
         description="Bring four engineers from the platform team to optimise the current engine.",
         schedule_impact_days=0,
@@ -146,7 +146,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     held_at = meeting_at + timedelta(minutes=90)
     comms.meeting_record_outcome(
         meeting=meeting,
-        recorded_by=member,
+        actor=member,
         notes="Explained the cause (algorithm cost grows exponentially with fleet size) and how "
         "it arose (performance tested on 300 trucks only). Compared the three alternatives.",
         decisions="Extend by 30 days and partition the engine. Daily updates until go-live.",
@@ -156,7 +156,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     alternatives.decision_record(
         incident=incident,
         alternative=extend,
-        recorded_by=pm,
+        actor=pm,
         rationale="Keeps the full scope and meets the response-time requirement with margin; "
         "the client prefers one month's delay to a reduced launch.",
         client_agreed=[decision_maker],
@@ -168,7 +168,10 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         now=held_at + timedelta(minutes=10),
     )
     incidents.incident_change_status(
-        incident=incident, status=Status.RECOVERING, now=held_at + timedelta(hours=1)
+        incident=incident,
+        actor=pm,
+        status=IncidentStatus.RECOVERING,
+        now=held_at + timedelta(hours=1),
     )
 
     # The plan: fix the problem, and stop it happening again.
@@ -188,7 +191,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     for kind, title, owner, due_days, status, progress in items:
         item = plan.action_item_create(
             incident=incident,
-            created_by=pm,
+            actor=pm,
             kind=kind,
             title=title,
             owner=owner,
@@ -199,35 +202,41 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
             plan.action_item_update(
                 item=item,
                 expected_version=item.version,
-                changed_by=owner,
+                actor=owner,
                 status=status,
                 progress=progress,
                 now=min(declared + timedelta(days=due_days - 1), now),
             )
     remedy = plan.remedy_offer(
         incident=incident,
-        offered_by=pm,
+        actor=pm,
         kind="extended_warranty",
         description="Six more months of warranty on the dispatch platform.",
         value=Decimal("45000.00"),
         now=held_at + timedelta(hours=3),
     )
-    plan.remedy_answer(remedy=remedy, answer="accepted", now=declared + timedelta(days=2))
+    plan.remedy_answer(remedy=remedy, actor=pm, answer="accepted", now=declared + timedelta(days=2))
 
     # Regular updates, every three days as agreed, then delivery.
     incidents.incident_set_cadence(
-        incident=incident, cadence=timedelta(hours=72), now=held_at + timedelta(hours=3, minutes=10)
+        incident=incident,
+        actor=pm,
+        cadence=timedelta(hours=72),
+        now=held_at + timedelta(hours=3, minutes=10),
     )
     moments = [held_at + timedelta(hours=3, minutes=20)] + [
         declared + timedelta(days=day) for day in (3, 5.5, 8, 10)
     ]
     for moment, (body_en, body_zh) in zip(moments, SEED_UPDATES[1:], strict=True):
         update = comms.update_draft_save(
-            incident=incident, author=pm, body_en=body_en, body_zh_hans=body_zh, now=moment
+            incident=incident, actor=pm, body_en=body_en, body_zh_hans=body_zh, now=moment
         )
-        comms.update_publish(update=update, published_by=pm, now=moment)
+        comms.update_publish(update=update, actor=pm, now=moment)
     incidents.incident_change_status(
-        incident=incident, status=Status.RESOLVED, now=declared + timedelta(days=10, hours=1)
+        incident=incident,
+        actor=pm,
+        status=IncidentStatus.RESOLVED,
+        now=declared + timedelta(days=10, hours=1),
     )
 
 
@@ -237,7 +246,7 @@ def tell_recovery_story(incident, *, pm, member, now):
     moment = declared + timedelta(hours=21)
     update = comms.update_draft_save(
         incident=incident,
-        author=pm,
+        actor=pm,
         body_en="The nightly report now arrives one hour late instead of three; we are agreeing "
         "a new backup window with your IT team.",
         body_zh_hans=(
@@ -245,10 +254,10 @@ def tell_recovery_story(incident, *, pm, member, now):
         ),
         now=moment,
     )
-    comms.update_publish(update=update, published_by=pm, now=moment)
+    comms.update_publish(update=update, actor=pm, now=moment)
     plan.action_item_create(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         kind="remediation",
         title="与客户 IT 商定备份窗口 / Agree the backup window with IT",
         owner=member,
@@ -257,7 +266,7 @@ def tell_recovery_story(incident, *, pm, member, now):
     )
     plan.action_item_create(
         incident=incident,
-        created_by=pm,
+        actor=pm,
         kind="prevention",
         title="切换演练覆盖工作日高峰 / Rehearse cut-overs on weekday volumes",
         owner=pm,

@@ -18,11 +18,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from apps.accounts.models import Profile
-from apps.core.demo_story import tell_recovery_story, tell_seed_story
 from apps.incidents import services as incident_services
-from apps.incidents.models import Incident, Severity, Status
+from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
 from apps.projects import services as project_services
-from apps.projects.models import Project, Role
+from apps.projects.models import Project, ProjectRole
+
+from .story import tell_recovery_story, tell_seed_story
 
 DEMO_PASSWORD = "candor-demo"  # noqa: S105 - printed to the user on purpose
 
@@ -73,40 +74,53 @@ def _user(spec: DemoUser):
 
 
 def _project(*, client_name, name, description, pmo_lead, members, contacts) -> Project:
-    client = project_services.client_get_or_create(name=client_name)
+    """The project, set up by its PMO lead (who is on the record for it)."""
+    client = project_services.client_get_or_create(name=client_name, actor=pmo_lead)
     project = Project.objects.filter(client=client, name=name).first()
     if project is None:
         project = project_services.project_create(
-            client=client, name=name, description=description, pmo_lead=pmo_lead
+            client=client, name=name, description=description, pmo_lead=pmo_lead, actor=pmo_lead
         )
     for user, role in members:
-        project_services.membership_set(project=project, user=user, role=role)
+        project_services.membership_set(project=project, user=user, role=role, actor=pmo_lead)
     for contact in contacts:
         if not project.contacts.filter(email=contact["email"]).exists():
-            project_services.contact_create(project=project, **contact)
+            project_services.contact_create(project=project, actor=pmo_lead, **contact)
     return project
 
 
-def _incident(*, project, title, declared_ago, now, first_contact_after=None, status=None, **kw):
+#: The statuses an incident passes through to reach a given one.
+PATHS = {
+    IncidentStatus.PLAN_AGREED: [IncidentStatus.PLAN_AGREED],
+    IncidentStatus.RECOVERING: [IncidentStatus.PLAN_AGREED, IncidentStatus.RECOVERING],
+    IncidentStatus.RESOLVED: [
+        IncidentStatus.PLAN_AGREED,
+        IncidentStatus.RECOVERING,
+        IncidentStatus.RESOLVED,
+    ],
+}
+
+
+def _incident(
+    *, project, title, declared_by, declared_ago, now, first_contact_after=None, status=None, **kw
+):
     """The incident and whether this run created it (its story is told only then)."""
     existing = Incident.objects.filter(project=project, title=title).first()
     if existing is not None:
         return existing, False
     declared_at = now - declared_ago
+    pm = declared_by
     incident = incident_services.incident_declare(
-        project=project, title=title, now=declared_at, **kw
+        project=project, actor=pm, title=title, now=declared_at, **kw
     )
     if first_contact_after is not None:
         incident = incident_services.incident_record_first_contact(
-            incident=incident, at=declared_at + first_contact_after, now=now
+            incident=incident, actor=pm, at=declared_at + first_contact_after, now=now
         )
-    path = {
-        Status.PLAN_AGREED: [Status.PLAN_AGREED],
-        Status.RECOVERING: [Status.PLAN_AGREED, Status.RECOVERING],
-        Status.RESOLVED: [Status.PLAN_AGREED, Status.RECOVERING, Status.RESOLVED],
-    }.get(status, [])
-    for step in path:
-        incident = incident_services.incident_change_status(incident=incident, status=step, now=now)
+    for step in PATHS.get(status, []):
+        incident = incident_services.incident_change_status(
+            incident=incident, actor=pm, status=step, now=now
+        )
     return incident, True
 
 
@@ -134,7 +148,7 @@ def demo_status_link(user) -> str:
     if not ShareLink.objects.filter(token_hash=hash_token(token)).exists():
         incident = Incident.objects.get(title__startswith="调度引擎性能瓶颈")
         link, _random_token = link_create(
-            created_by=user,
+            actor=user,
             incident=incident,
             contact=incident.project.contacts.filter(is_decision_maker=True).first(),
             label="Demo",
@@ -155,7 +169,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         name="智慧物流调度平台 Smart dispatch platform",
         description="Route optimisation and real-time dispatch for 3,000 trucks.",
         pmo_lead=pmo,
-        members=[(li, Role.PM), (wang, Role.MEMBER)],
+        members=[(li, ProjectRole.PM), (wang, ProjectRole.MEMBER)],
         contacts=[
             {
                 "name": "陈静 Chen Jing",
@@ -182,7 +196,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         name="Mobile banking app 3.0",
         description="Rebuild of the retail mobile app with biometric login.",
         pmo_lead=pmo,
-        members=[(anna, Role.PM), (wang, Role.MEMBER), (li, Role.VIEWER)],
+        members=[(anna, ProjectRole.PM), (wang, ProjectRole.MEMBER), (li, ProjectRole.VIEWER)],
         contacts=[
             {
                 "name": "Sarah Miller",
@@ -200,7 +214,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         name="数据仓库迁移 Data warehouse migration",
         description="Move the sales warehouse to a managed cloud platform.",
         pmo_lead=pmo,
-        members=[(li, Role.PM), (anna, Role.MEMBER)],
+        members=[(li, ProjectRole.PM), (anna, ProjectRole.MEMBER)],
         contacts=[
             {
                 "name": "刘洋 Liu Yang",
@@ -221,7 +235,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         declared_by=li,
         declared_ago=timedelta(days=12),
         now=now,
-        severity=Severity.CRITICAL,
+        severity=IncidentSeverity.CRITICAL,
         summary=(
             "压力测试显示,调度引擎在 3,000 辆车并发时响应时间超过 40 秒,远高于合同要求的 2 秒。"
             "按原计划在 12 月 15 日上线已不可能。"
@@ -257,7 +271,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         declared_by=anna,
         declared_ago=timedelta(hours=5),
         now=now,
-        severity=Severity.HIGH,
+        severity=IncidentSeverity.HIGH,
         summary=(
             "The store review rejected release 3.0 because the biometric login flow does not "
             "offer a fallback. The launch planned for Monday cannot happen."
@@ -271,9 +285,9 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         declared_by=li,
         declared_ago=timedelta(days=20),
         first_contact_after=timedelta(hours=6),
-        status=Status.RESOLVED,
+        status=IncidentStatus.RESOLVED,
         now=now,
-        severity=Severity.MEDIUM,
+        severity=IncidentSeverity.MEDIUM,
         summary="历史数据清洗工作量被低估,迁移成本超出预算 25%。",
         cause="源系统中有大量重复和不一致的历史订单数据。",
         cause_origin="需求阶段未对历史数据质量做抽样评估。",
@@ -291,7 +305,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         declared_ago=timedelta(days=2),
         first_contact_after=timedelta(hours=20),
         now=now,
-        severity=Severity.HIGH,
+        severity=IncidentSeverity.HIGH,
         summary="切换后夜间销售报表比原来晚 3 小时生成,门店早会拿不到数据。",
         cause="新平台的批处理窗口与源系统备份时间冲突。",
         cause_origin="切换演练使用的是周末的数据量,没有覆盖工作日高峰。",

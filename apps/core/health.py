@@ -7,7 +7,9 @@ from django.db import connection
 from django.utils import timezone
 
 from .models import Heartbeat
-from .services import SCAN_HEARTBEAT
+
+#: The heartbeat the scheduler's periodic scan records every time it runs.
+SCAN_HEARTBEAT = "scan"
 
 #: The scan runs every minute; five missed minutes mean the scheduler is down.
 SCHEDULER_STALE_AFTER = timedelta(minutes=5)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from apps.core.demo import DEMO_PASSWORD, demo_status_link, load_demo
+from apps.demo.data import DEMO_PASSWORD, demo_status_link, load_demo
 
 
 class Command(BaseCommand):

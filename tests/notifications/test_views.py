@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.reminders.context_processors import notifications
-from apps.reminders.models import Notification
+from apps.notifications.context_processors import notifications
+from apps.notifications.models import Notification
 from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

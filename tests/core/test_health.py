@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from apps.core.health import SCHEDULER_STALE_AFTER
 from apps.reminders import services
-from apps.reminders.health import SCHEDULER_STALE_AFTER
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

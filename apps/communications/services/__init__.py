@@ -1,0 +1,27 @@
+"""Writes of the communication log, status updates and meetings.
+
+Every contact with the client is logged here; logging a real contact or
+publishing the first update satisfies the first-contact deadline, and each
+published update resets the update clock. Each service takes the acting user
+(``actor``) and records its event in the same transaction.
+
+One module per thing: ``log`` (the append-only log), ``updates`` (drafts and
+publishing) and ``meetings`` (invitations, changes, outcomes).
+"""
+
+from .log import log_contact, log_correct, log_note
+from .meetings import meeting_cancel, meeting_record_outcome, meeting_reschedule, meeting_schedule
+from .updates import update_draft_discard, update_draft_save, update_publish
+
+__all__ = [
+    "log_contact",
+    "log_correct",
+    "log_note",
+    "meeting_cancel",
+    "meeting_record_outcome",
+    "meeting_reschedule",
+    "meeting_schedule",
+    "update_draft_discard",
+    "update_draft_save",
+    "update_publish",
+]

@@ -1,0 +1,58 @@
+"""The incident page and the dashboard, with the slots the apps above fill.
+
+The incident page shows the timeline, the plan, the options and the snoozes,
+which belong to apps above the incidents: each fills ``INCIDENT_PAGE`` from
+its ``AppConfig.ready()`` (see ``apps.core.slots``). Any view that shows the
+page again with a form's errors calls ``render_incident_page`` — never another
+app's views.
+"""
+
+from datetime import timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.core.slots import Slot
+from apps.projects.selectors import Access
+
+from .forms import CadenceForm, IncidentStatusForm
+from .models import Incident
+
+#: Fillers are called with ``request``, ``incident``, ``access``, ``now`` and
+#: ``forms`` (bound forms to show again, by context name) and return context.
+INCIDENT_PAGE = Slot("incident page")
+#: Fillers refine the dashboard's query: ``filler(incidents, now=...)``.
+DASHBOARD = Slot("dashboard")
+
+
+def incident_page_context(request, incident: Incident, access: Access, **forms) -> dict:
+    now = timezone.now()
+    cadence_hours = int(incident.update_cadence / timedelta(hours=1))
+    context = {
+        "incident": incident,
+        "project": incident.project,
+        "checklist": incident.readiness_checklist(),
+        "access": access,
+        "can_edit": access.can_edit,
+        "can_contribute": access.can_contribute,
+        "status_form": forms.get("status_form") or IncidentStatusForm(incident=incident),
+        "cadence_form": forms.get("cadence_form")
+        or CadenceForm(initial={"cadence_hours": cadence_hours}),
+        "now": now,
+    }
+    return (
+        INCIDENT_PAGE.context(
+            request=request, incident=incident, access=access, now=now, forms=forms
+        )
+        | context
+    )
+
+
+def render_incident_page(request, incident: Incident, access: Access, *, status=200, **forms):
+    """The incident page, e.g. again with a form's errors (``snooze_form=form``, status 400)."""
+    return render(
+        request,
+        "incidents/detail.html",
+        incident_page_context(request, incident, access, **forms),
+        status=status,
+    )
