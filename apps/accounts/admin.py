@@ -41,9 +41,11 @@ class UserAdmin(BaseUserAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Profile:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.cleaned_data and (inline_form.has_changed() or not change):
                 _save_profile(request, form.instance, inline_form.cleaned_data)
+                formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
 
 
 @admin.register(Profile)

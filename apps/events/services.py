@@ -42,8 +42,12 @@ Actor = AbstractBaseUser | System
 
 
 def display_name(obj) -> str:
+    """What people call it: a user's full name, a contact's or client's name, else its text."""
     if hasattr(obj, "get_full_name"):
         return obj.get_full_name() or obj.get_username()
+    name = getattr(obj, "name", None)
+    if isinstance(name, str) and name:
+        return name
     return str(obj)
 
 
@@ -71,8 +75,19 @@ def as_data(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
-    """The named fields of ``instance`` as data (a foreign key as its row)."""
-    return {name: as_data(getattr(instance, name)) for name in fields}
+    """The named fields of ``instance`` as data (a foreign key as its row).
+
+    An amount is written with the decimals its column keeps ("5000.00"), so
+    that the same amount typed as "5000" is not a change.
+    """
+    found = {}
+    for name in fields:
+        value = getattr(instance, name)
+        model_field = instance._meta.get_field(name)
+        if isinstance(value, Decimal) and isinstance(model_field, models.DecimalField):
+            value = value.quantize(Decimal(1).scaleb(-model_field.decimal_places))
+        found[name] = as_data(value)
+    return found
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict:

@@ -50,8 +50,16 @@ DISCLOSURE_FIELDS = (
 
 
 def ensure_not_closed(incident: Incident) -> None:
-    """The one guard: nothing changes the record of a closed incident."""
-    if incident.is_closed:
+    """The one guard: nothing changes the record of a closed incident.
+
+    It asks the database, not the copy it is given: a page opened before the
+    incident was closed cannot add to its record afterwards.
+    """
+    closed = incident.is_closed or (
+        incident.pk is not None
+        and Incident.objects.filter(pk=incident.pk, status=IncidentStatus.CLOSED).exists()
+    )
+    if closed:
         raise ValidationError(_("The incident is closed: its record is final."), code="closed")
 
 
@@ -106,6 +114,11 @@ def incident_declare(
     whatever the project row says); the update cadence follows the severity.
     """
     now = now or timezone.now()
+    if Project.objects.filter(pk=project.pk, archived_at__isnull=False).exists():
+        raise ValidationError(
+            _("The project is archived: restore it to the lists before declaring an incident."),
+            code="archived",
+        )
     window_hours = min(project.first_contact_window_hours, MAX_FIRST_CONTACT_WINDOW_HOURS)
     incident = Incident(
         project=project,

@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/history/", views.incident_history, name="incident_history"),
     path("incidents/<int:pk>/status/", views.incident_change_status, name="incident_status"),
     path("incidents/<int:pk>/cadence/", views.incident_set_cadence, name="incident_cadence"),
 ]

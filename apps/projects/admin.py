@@ -156,41 +156,51 @@ class ProjectAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
-        """Members and contacts through the services: the rules, and who did it, are kept."""
+        """Members and contacts through the services: the rules, and who did it, are kept.
+
+        The formset's lists of new, changed and deleted rows are filled as
+        Django's own save would, for the admin's change message.
+        """
         project = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
-            data = inline_form.cleaned_data
-            if not data:
+            if not inline_form.cleaned_data:
                 continue
             if formset.model is Membership:
-                self._save_membership(request, project, inline_form, data)
+                self._save_membership(request, project, formset, inline_form)
             elif formset.model is ClientContact:
-                self._save_contact(request, project, inline_form, data)
+                self._save_contact(request, project, formset, inline_form)
 
-    def _save_membership(self, request, project, inline_form, data):
+    def _save_membership(self, request, project, formset, inline_form):
+        data = inline_form.cleaned_data
         membership = inline_form.instance if inline_form.instance.pk else None
         if data.get("DELETE"):
             if membership is not None:
                 services.membership_remove(membership=membership, actor=request.user)
+                formset.deleted_objects.append(membership)
             return
         if membership is not None and membership.user_id != data["user"].pk:
             # Another person in the same row: the old member leaves, the new one joins.
-            services.membership_set(
-                project=project, user=data["user"], role=data["role"], actor=request.user
-            )
             services.membership_remove(membership=membership, actor=request.user)
-            return
-        if inline_form.has_changed() or membership is None:
-            services.membership_set(
+            formset.deleted_objects.append(membership)
+            membership = None
+        if membership is None or inline_form.has_changed():
+            saved = services.membership_set(
                 project=project, user=data["user"], role=data["role"], actor=request.user
             )
+            if membership is None:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, inline_form.changed_data))
 
-    def _save_contact(self, request, project, inline_form, data):
-        fields = {name: data[name] for name in services.CONTACT_FIELDS}
+    def _save_contact(self, request, project, formset, inline_form):
+        fields = {name: inline_form.cleaned_data[name] for name in services.CONTACT_FIELDS}
         if inline_form.instance.pk is None:
-            services.contact_create(project=project, actor=request.user, **fields)
+            created = services.contact_create(project=project, actor=request.user, **fields)
+            formset.new_objects.append(created)
         elif inline_form.has_changed():
             services.contact_update(contact=inline_form.instance, actor=request.user, **fields)
+            formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
 
     @admin.action(description=_("Archive the selected projects"))
     def archive(self, request, queryset):

@@ -39,6 +39,8 @@ class Due:
     #: For an action item: the item and its owner, the only recipient.
     action_item_id: int | None = None
     owner_id: int | None = None
+    #: What the record calls it (an action item's title); empty for the incident itself.
+    label: str = ""
 
     @property
     def about(self) -> tuple[int, int | None]:
@@ -131,11 +133,11 @@ def _action_items_due(now: datetime) -> list[Due]:
             incident__status__in=OPEN_STATUSES,
         )
         .order_by()
-        .values_list("pk", "incident_id", "incident__project_id", "due_at", "owner_id")
+        .values_list("pk", "incident_id", "incident__project_id", "due_at", "owner_id", "title")
     )
     return [
-        Due(incident_id, project_id, ReminderKind.ACTION_OVERDUE, due, due, pk, owner_id)
-        for pk, incident_id, project_id, due, owner_id in rows
+        Due(incident_id, project_id, ReminderKind.ACTION_OVERDUE, due, due, pk, owner_id, title)
+        for pk, incident_id, project_id, due, owner_id, title in rows
     ]
 
 

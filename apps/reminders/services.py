@@ -125,8 +125,6 @@ def _record_facts(due: list[Due], fresh: list[Reminder], now: datetime) -> None:
         data = {"due_at": d.due_at, "noticed_at": now}
         if d.kind == ReminderKind.UPDATE_ESCALATED:
             data["escalated_at"] = d.fire_at
-        if on_item:
-            data["owner"] = d.owner_id
         events.append(
             Event(
                 verb=verb,
@@ -136,6 +134,7 @@ def _record_facts(due: list[Due], fresh: list[Reminder], now: datetime) -> None:
                 incident_id=d.incident_id,
                 object_type=item_type if on_item else incident_type,
                 object_id=d.action_item_id if on_item else d.incident_id,
+                object_repr=d.label[:200],
                 data=data,
                 key=f"{verb}:{'action' if on_item else 'incident'}:"
                 f"{d.action_item_id if on_item else d.incident_id}:{d.due_at.isoformat()}",

@@ -31,7 +31,7 @@ def _entry_data(entry: LogEntry, team, clients) -> dict:
         "client_visible": entry.client_visible,
         "team_participants": team,
         "client_participants": clients,
-        "meeting": entry.meeting_id,
+        "meeting": entry.meeting,
         "corrects": entry.corrects_id,
     }
 

@@ -1,0 +1,109 @@
+"""The migrations keep every row: heartbeats and notifications move, reminders gain typed links.
+
+The test database is taken back to before the move, filled the old way, and
+migrated forward again; whatever happens, it ends at the latest state.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+#: Every app at its latest migration but the reminders, before the move.
+BEFORE_REMINDERS = ("reminders", "0003_action_overdue")
+MOMENT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def _latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def _before(latest):
+    return [node for node in latest if node[0] != "reminders"] + [BEFORE_REMINDERS]
+
+
+def _old_history(apps):
+    """A user, a project, an incident with an action, its reminders and inbox entries."""
+    User = apps.get_model("auth", "User")
+    pm = User.objects.create(username="pm", email="pm@example.com")
+    client = apps.get_model("projects", "Client").objects.create(name="Huaxin")
+    project = apps.get_model("projects", "Project").objects.create(
+        client=client, name="Dispatch", pmo_lead=pm
+    )
+    incident = apps.get_model("incidents", "Incident").objects.create(
+        project=project,
+        title="Dispatch too slow",
+        summary="40 s.",
+        declared_by=pm,
+        declared_at=MOMENT,
+        first_contact_due_at=MOMENT + timedelta(hours=24),
+        update_cadence=timedelta(hours=48),
+    )
+    item = apps.get_model("actionplans", "ActionItem").objects.create(
+        incident=incident,
+        kind="remediation",
+        title="Load test",
+        owner=pm,
+        due_at=MOMENT,
+        created_by=pm,
+        created_at=MOMENT,
+        updated_at=MOMENT,
+    )
+    Reminder = apps.get_model("reminders", "Reminder")
+    common = {"due_at": MOMENT, "fire_at": MOMENT, "recipient": pm, "created_at": MOMENT}
+    on_incident = Reminder.objects.create(
+        subject=f"incident:{incident.pk}", incident=incident, kind="update_overdue", **common
+    )
+    on_item = Reminder.objects.create(
+        subject=f"action:{item.pk}", incident=incident, kind="action_overdue", **common
+    )
+    Notification = apps.get_model("reminders", "Notification")
+    Notification.objects.create(
+        user=pm, reminder=on_incident, incident=incident, title="Update overdue", created_at=MOMENT
+    )
+    Notification.objects.create(user=pm, title="Hello", url="/notifications/", created_at=MOMENT)
+    apps.get_model("reminders", "Heartbeat").objects.create(name="scan", beat_at=MOMENT, count=7)
+    return incident, item, on_incident, on_item
+
+
+def test_moving_heartbeats_notifications_and_reminder_subjects_keeps_every_row():
+    latest = _latest()
+    try:
+        incident, item, on_incident, on_item = _old_history(_migrate(_before(latest)))
+
+        apps = _migrate(latest)
+
+        Heartbeat = apps.get_model("core", "Heartbeat")
+        assert list(Heartbeat.objects.values_list("name", "count")) == [("scan", 7)]
+        Notification = apps.get_model("notifications", "Notification")
+        by_key = {n.key: n for n in Notification.objects.all()}
+        assert set(by_key) == {f"reminder:{on_incident.pk}", f"notification:{by_key_pk(by_key)}"}
+        about_incident = by_key[f"reminder:{on_incident.pk}"]
+        assert about_incident.about == "Dispatch too slow"
+        assert about_incident.url == f"/incidents/{incident.pk}/"
+        Reminder = apps.get_model("reminders", "Reminder")
+        assert Reminder.objects.get(pk=on_item.pk).action_item_id == item.pk
+        assert Reminder.objects.get(pk=on_incident.pk).action_item_id is None
+        # The sequences moved on: new rows get new ids.
+        fresh = Notification.objects.create(
+            user_id=about_incident.user_id, key="new", title="New", created_at=MOMENT
+        )
+        assert fresh.pk > max(n.pk for n in by_key.values())
+    finally:
+        _migrate(latest)
+
+
+def by_key_pk(by_key) -> int:
+    """The id of the notification that had no reminder (its key is made from it)."""
+    return next(n.pk for key, n in by_key.items() if key.startswith("notification:"))
