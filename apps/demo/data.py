@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
@@ -20,8 +21,11 @@ from django.utils import timezone, translation
 from apps.accounts.models import Profile
 from apps.incidents import services as incident_services
 from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
+from apps.outbox.models import EmailStatus, OutgoingEmail
 from apps.projects import services as project_services
 from apps.projects.models import Project, ProjectRole
+from apps.statuspage.models import ShareLink, hash_token
+from apps.statuspage.services import link_create
 
 from .story import tell_recovery_story, tell_seed_story
 
@@ -126,8 +130,6 @@ def _incident(
 
 def _mark_history_sent() -> None:
     """The demo's past e-mails belong to its history: they are not sent today."""
-    from apps.outbox.models import EmailStatus, OutgoingEmail
-
     OutgoingEmail.objects.filter(status=EmailStatus.PENDING).update(
         status=EmailStatus.SENT, sent_at=F("created_at")
     )
@@ -138,23 +140,16 @@ def demo_status_link(user) -> str:
 
     Its token is derived from SECRET_KEY; real links use ``secrets``.
     """
-    from django.conf import settings
-
-    from apps.statuspage.models import ShareLink, hash_token
-    from apps.statuspage.services import link_create
-
     token = hmac.new(settings.SECRET_KEY.encode(), b"candor-demo-link", hashlib.sha256)
     token = base64.urlsafe_b64encode(token.digest()[:24]).decode().rstrip("=")
     if not ShareLink.objects.filter(token_hash=hash_token(token)).exists():
         incident = Incident.objects.get(title__startswith="调度引擎性能瓶颈")
-        link, _random_token = link_create(
+        link_create(
             actor=user,
             incident=incident,
             contact=incident.project.contacts.filter(is_decision_maker=True).first(),
             label="Demo",
-        )
-        ShareLink.objects.filter(pk=link.pk).update(
-            token_hash=hash_token(token), token_hint=token[:6]
+            token=token,
         )
     return f"/s/{token}/"
 

@@ -13,20 +13,32 @@ from .verbs import verbs_in
 SYSTEM_ACTOR = "system"
 
 
-def incident_events(
-    incident_id: int,
+def incident_events(incident_id: int, **filters) -> QuerySet[Event]:
+    """The incident's events, the latest first (filters as for ``filtered``)."""
+    return filtered(Event.objects.filter(incident_id=incident_id), **filters)
+
+
+def project_events(project_id: int, **filters) -> QuerySet[Event]:
+    """Everything on the project's record: its team, contacts and links, and its incidents."""
+    return filtered(
+        Event.objects.filter(project_id=project_id).select_related("incident"), **filters
+    )
+
+
+def filtered(
+    events: QuerySet[Event],
     *,
     group: str = "",
     actor: str = "",
     since: date | None = None,
     until: date | None = None,
 ) -> QuerySet[Event]:
-    """The incident's events, the latest first, with who and what loaded in the same query.
+    """Events of a kind, by someone, between two days, the latest first, with who and what.
 
     ``actor`` is a user's id or ``SYSTEM_ACTOR``; ``since`` and ``until`` are
-    days in the reader's time zone, both included.
+    days in the reader's time zone, both included. One query, whatever the
+    number of events.
     """
-    events = Event.objects.filter(incident_id=incident_id)
     if group:
         events = events.filter(verb__in=verbs_in(group))
     if actor == SYSTEM_ACTOR:
@@ -46,8 +58,16 @@ def _start_of(day: date) -> datetime:
 
 def incident_actors(incident_id: int) -> QuerySet:
     """The people who changed anything on the incident's record, for the History's filter."""
+    return _actors(Event.objects.filter(incident_id=incident_id))
+
+
+def project_actors(project_id: int) -> QuerySet:
+    return _actors(Event.objects.filter(project_id=project_id))
+
+
+def _actors(events: QuerySet[Event]) -> QuerySet:
     return (
         get_user_model()
-        .objects.filter(pk__in=Event.objects.filter(incident_id=incident_id).values("actor_id"))
+        .objects.filter(pk__in=events.values("actor_id"))
         .order_by("first_name", "last_name", "username")
     )

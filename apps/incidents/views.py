@@ -3,7 +3,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.core.concurrency import EditConflict
 from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
-from apps.events.display import event_line
-from apps.events.forms import HistoryFilterForm
+from apps.events.pages import history_context
 from apps.events.selectors import incident_actors, incident_events
 from apps.projects.selectors import Access, get_project_for_user
 
@@ -142,9 +140,6 @@ def incident_set_cadence(request, pk: int):
     return render_incident_page(request, incident, access, status=400, cadence_form=form)
 
 
-HISTORY_PER_PAGE = 50
-
-
 @login_required
 def incident_history(request, pk: int):
     """Who changed what, and when: the incident's record of changes, filterable.
@@ -153,23 +148,14 @@ def incident_history(request, pk: int):
     A fixed number of queries, however long the history.
     """
     incident, _access = get_incident_for_user(request.user, pk)
-    form = HistoryFilterForm(request.GET or None, actors=incident_actors(incident.pk))
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = incident_events(incident.pk, **{k: v for k, v in filters.items() if v})
-    page = Paginator(events, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    context = history_context(
+        request,
+        lambda **filters: incident_events(incident.pk, **filters),
+        incident_actors(incident.pk),
+    )
     return render(
         request,
         "incidents/history.html",
-        {
-            "incident": incident,
-            "project": incident.project,
-            "form": form,
-            "page": page,
-            "lines": [event_line(event) for event in page.object_list],
-            "query": query.urlencode(),
-            "filtered": bool(filters and any(filters.values())),
-        },
-        status=400 if form.errors else 200,
+        {"incident": incident, "project": incident.project} | context,
+        status=400 if context["form"].errors else 200,
     )

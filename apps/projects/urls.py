@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/archive/", views.project_archive, name="project_archive"),
+    path("<int:pk>/history/", views.project_history, name="project_history"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",

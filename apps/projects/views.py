@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.selectors import user_is_pmo
 from apps.core.forms import add_service_errors
+from apps.events.pages import history_context
+from apps.events.selectors import project_actors, project_events
 
 from . import services
 from .forms import ClientContactForm, MembershipForm, ProjectForm
@@ -165,3 +167,20 @@ def project_archive(request, pk: int):
             else _("The project was archived: it is off the lists, and its history is kept."),
         )
     return redirect(project)
+
+
+@login_required
+def project_history(request, pk: int):
+    """Everything on the project's record: team, contacts, links and every incident's changes."""
+    project, _access = get_project_for_user(request.user, pk)
+    context = history_context(
+        request,
+        lambda **filters: project_events(project.pk, **filters),
+        project_actors(project.pk),
+    )
+    return render(
+        request,
+        "projects/history.html",
+        {"project": project} | context,
+        status=400 if context["form"].errors else 200,
+    )

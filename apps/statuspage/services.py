@@ -40,8 +40,12 @@ def link_create(
     label: str = "",
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    token: str | None = None,
 ) -> tuple[ShareLink, str]:
-    """Create a link; returns it with its token, which is never stored in clear."""
+    """Create a link; returns it with its token, which is never stored in clear.
+
+    The token is random (192 bits); ``token`` is for the demo's stable link only.
+    """
     now = now or timezone.now()
     if (incident is None) == (project is None):
         raise ValueError("A share link is for exactly one incident or one project.")
@@ -53,7 +57,7 @@ def link_create(
             raise ValidationError({"expires_at": _("Choose an expiry date in the future.")})
         if expires_at - now > MAX_LIFETIME:
             raise ValidationError({"expires_at": _("A link can live at most one year.")})
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = ShareLink.objects.create(
         incident=incident,
         project=project,
@@ -91,7 +95,9 @@ def _link_data(link: ShareLink) -> dict:
 def link_revoke(*, link: ShareLink, actor: Actor, now: datetime | None = None) -> ShareLink:
     """The link leads nowhere from now on (revoking twice changes nothing more)."""
     now = now or timezone.now()
-    link = ShareLink.objects.select_for_update().select_related("contact").get(pk=link.pk)
+    link = (
+        ShareLink.objects.select_for_update(of=("self",)).select_related("contact").get(pk=link.pk)
+    )
     if link.revoked_at is None:
         link.revoked_at = now
         link.save(update_fields=["revoked_at"])

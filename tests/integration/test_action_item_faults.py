@@ -113,13 +113,15 @@ def _assert_owners_reminded_once(smtp: SmtpSink, due: list[tuple[ActionItem, dat
     for item in items.values():
         item.refresh_from_db()
     delivered = Reminder.objects.filter(status=ReminderStatus.DELIVERED)
-    assert sorted(delivered.values_list("subject", "kind", "due_at", "recipient_id")) == sorted(
-        (f"action:{item.pk}", ReminderKind.ACTION_OVERDUE, due_at, items[item.pk].owner_id)
+    assert sorted(
+        delivered.values_list("action_item_id", "kind", "due_at", "recipient_id")
+    ) == sorted(
+        (item.pk, ReminderKind.ACTION_OVERDUE, due_at, items[item.pk].owner_id)
         for item, due_at in due
     )
 
     # Each e-mail goes to the owner of the item it names; nobody else is written to.
-    item_of = {f"reminder:{r.pk}": items[int(r.subject.split(":")[1])] for r in delivered}
+    item_of = {f"reminder:{r.pk}": items[r.action_item_id] for r in delivered}
     received = smtp.messages
     assert Counter(message.key for message in received) == Counter(item_of.keys()), smtp.report()
     for message in received:
@@ -211,7 +213,7 @@ def test_reminders_the_broker_loses_between_scan_and_delivery_reach_the_owners_o
     assert_each_delivered_exactly_once(smtp, 7, obsolete=1)
     _assert_owners_reminded_once(smtp, _now_due(batch1 + batch2))
     # m1 heard nothing about the item m1 handed on; m3 heard once.
-    assert Reminder.objects.get(subject=f"action:{handed.pk}", recipient=m1).status == (
+    assert Reminder.objects.get(action_item=handed, recipient=m1).status == (
         ReminderStatus.OBSOLETE
     )
 
@@ -270,9 +272,9 @@ def test_after_beat_stopped_for_an_hour_each_item_is_reminded_once_per_due_momen
 
     worker = procs.ready_worker()
     beat = procs.beat()
-    before = {(f"action:{moved.pk}", pm.pk), (f"action:{steady.pk}", m1.pk)}
+    before = {(moved.pk, pm.pk), (steady.pk, m1.pk)}
     procs.wait_until(
-        lambda: set(Reminder.objects.values_list("subject", "recipient_id")) == before,
+        lambda: set(Reminder.objects.values_list("action_item_id", "recipient_id")) == before,
         timeout=DELIVERY_TIMEOUT,
         what="beat's scan to find the overdue items",
     )
@@ -306,21 +308,21 @@ def test_after_beat_stopped_for_an_hour_each_item_is_reminded_once_per_due_momen
     wait_until_everything_sent(procs, smtp, broker, 6)
     assert_each_delivered_exactly_once(smtp, 6)
     found = {
-        (r.subject, r.recipient_id, r.due_at): r.fire_at
+        (r.action_item_id, r.recipient_id, r.due_at): r.fire_at
         for r in Reminder.objects.filter(created_at=gap_end)
     }
     assert found == {
         # Due moments that passed in the gap, reminded from the moment they passed.
-        (f"action:{falls.pk}", m2.pk, t0 + 10 * MINUTE): t0 + 10 * MINUTE,
-        (f"action:{falls_too.pk}", m3.pk, t0 + 55 * MINUTE): t0 + 55 * MINUTE,
-        (f"action:{brought_forward.pk}", m2.pk, t0 + 30 * MINUTE): t0 + 30 * MINUTE,
+        (falls.pk, m2.pk, t0 + 10 * MINUTE): t0 + 10 * MINUTE,
+        (falls_too.pk, m3.pk, t0 + 55 * MINUTE): t0 + 55 * MINUTE,
+        (brought_forward.pk, m2.pk, t0 + 30 * MINUTE): t0 + 30 * MINUTE,
         # Reminded before the gap, moved later, passed again: a new reminder.
-        (f"action:{moved.pk}", pm.pk, t0 + 40 * MINUTE): t0 + 40 * MINUTE,
+        (moved.pk, pm.pk, t0 + 40 * MINUTE): t0 + 40 * MINUTE,
     }
     reminded = [*reminded_before, *_now_due([falls, falls_too, brought_forward, moved])]
     _assert_owners_reminded_once(smtp, reminded)
     for quiet in (done_late, done_early, dropped, pushed_out):
-        assert not Reminder.objects.filter(subject=f"action:{quiet.pk}").exists()
+        assert not Reminder.objects.filter(action_item=quiet).exists()
 
     # Scanning the same moment again finds nothing new, sends nothing more.
     assert new_reminders(procs.manage("scan_reminders", "--now", gap_end.isoformat())) == 0
