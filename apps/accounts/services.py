@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, record_changes, snapshot
 
 from .models import Profile
 
@@ -41,12 +41,12 @@ def profile_update(
         profile.is_pmo = is_pmo
     profile.full_clean()
     profile.save(update_fields=list(PROFILE_FIELDS))
-    changed = changes(before, snapshot(profile, PROFILE_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="profile.updated",
-            obj=profile,
-            data={"user": user, "changes": changed},
-        )
+    record_changes(
+        actor=actor,
+        verb="profile.updated",
+        obj=profile,
+        before=before,
+        fields=PROFILE_FIELDS,
+        data={"user": user},
+    )
     return profile

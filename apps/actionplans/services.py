@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.communications.services import log_note
 from apps.core.concurrency import save_if_unchanged
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import ensure_not_closed, incident_public_changed
 from apps.projects.models import Membership, ProjectRole
@@ -156,16 +156,16 @@ def action_item_update(
         expected_version=expected_version,
         fields=[*ITEM_FIELDS, "completed_at", "updated_at"],
     )
-    changed = changes(before, snapshot(item, ITEM_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="action_item.updated",
-            obj=item,
-            incident=incident,
-            data={"changes": changed, "version": item.version},
-            now=now,
-        )
+    record_changes(
+        actor=actor,
+        verb="action_item.updated",
+        obj=item,
+        before=before,
+        fields=ITEM_FIELDS,
+        incident=incident,
+        data={"version": item.version},
+        now=now,
+    )
     if item.status != old_status:
         log_note(
             incident=incident,
@@ -243,15 +243,14 @@ def remedy_answer(
     if remedy.answered_at and remedy.answered_at < remedy.offered_at:
         raise ValidationError({"answered_at": _("The answer cannot come before the offer.")})
     remedy.save(update_fields=["answer", "answered_at"])
-    changed = changes(before, snapshot(remedy, REMEDY_ANSWER_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="remedy.answered",
-            obj=remedy,
-            incident=remedy.incident,
-            data={"changes": changed},
-            now=now,
-        )
+    record_changes(
+        actor=actor,
+        verb="remedy.answered",
+        obj=remedy,
+        before=before,
+        fields=REMEDY_ANSWER_FIELDS,
+        incident=remedy.incident,
+        now=now,
+    )
     incident_public_changed(incident_id=remedy.incident_id)
     return remedy

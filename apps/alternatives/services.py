@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from apps.communications.models import Meeting, MeetingStatus
 from apps.communications.services import log_note
 from apps.core.concurrency import save_if_unchanged
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import (
     ensure_not_closed,
@@ -124,16 +124,16 @@ def alternative_update(
         expected_version=expected_version,
         fields=[*ALTERNATIVE_FIELDS, "updated_at"],
     )
-    changed = changes(before, snapshot(alternative, ALTERNATIVE_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="alternative.updated",
-            obj=alternative,
-            incident=alternative.incident,
-            data={"changes": changed, "version": alternative.version},
-            now=now,
-        )
+    record_changes(
+        actor=actor,
+        verb="alternative.updated",
+        obj=alternative,
+        before=before,
+        fields=ALTERNATIVE_FIELDS,
+        incident=alternative.incident,
+        data={"version": alternative.version},
+        now=now,
+    )
     incident_public_changed(incident_id=alternative.incident_id)
     return alternative
 

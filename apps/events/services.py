@@ -144,6 +144,37 @@ def event_record(
     )
 
 
+def record_changes(
+    *,
+    actor: Actor,
+    verb: str,
+    obj: models.Model,
+    before: Mapping[str, Any],
+    fields: Iterable[str],
+    incident=None,
+    project=None,
+    data: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Event | None:
+    """Record an edit of ``obj``: its ``fields`` that differ from ``before`` (a ``snapshot``).
+
+    The event's data carries ``changes`` (before and after of those fields)
+    and whatever ``data`` adds; an edit that changed nothing records nothing.
+    """
+    changed = changes(before, snapshot(obj, fields))
+    if not changed:
+        return None
+    return event_record(
+        actor=actor,
+        verb=verb,
+        obj=obj,
+        incident=incident,
+        project=project,
+        data={**(data or {}), "changes": changed},
+        now=now,
+    )
+
+
 def events_record_once(events: list[Event]) -> None:
     """Write many system events at once, each at most once per key (the scan's facts).
 

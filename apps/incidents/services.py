@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.concurrency import EditConflict, save_if_unchanged
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
 
 from .models import (
@@ -207,16 +207,16 @@ def incident_update_disclosure(
     save_if_unchanged(saved, expected_version=expected_version, fields=written)
     for name in (*written, "version"):  # the caller's copy tells the truth too
         setattr(incident, name, getattr(saved, name))
-    changed = changes(before, snapshot(saved, recorded))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="incident.disclosure_changed",
-            obj=saved,
-            incident=saved,
-            data={"changes": changed, "version": saved.version},
-            now=now,
-        )
+    record_changes(
+        actor=actor,
+        verb="incident.disclosure_changed",
+        obj=saved,
+        before=before,
+        fields=recorded,
+        incident=saved,
+        data={"version": saved.version},
+        now=now,
+    )
     return saved
 
 
@@ -244,16 +244,15 @@ def incident_set_cadence(
     before = snapshot(incident, recorded)
     _apply_cadence(incident, cadence, now=now)
     incident.save(update_fields=["update_cadence", "next_update_due_at", "updated_at"])
-    changed = changes(before, snapshot(incident, recorded))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="incident.cadence_changed",
-            obj=incident,
-            incident=incident,
-            data={"changes": changed},
-            now=now,
-        )
+    record_changes(
+        actor=actor,
+        verb="incident.cadence_changed",
+        obj=incident,
+        before=before,
+        fields=recorded,
+        incident=incident,
+        now=now,
+    )
     return incident
 
 
@@ -298,12 +297,13 @@ def incident_change_status(
         incident.resolved_at = None
         incident.next_update_due_at = now + incident.update_cadence
     incident.save()
-    event_record(
+    record_changes(
         actor=actor,
         verb="incident.status_changed",
         obj=incident,
+        before=before,
+        fields=STATUS_FIELDS,
         incident=incident,
-        data={"changes": changes(before, snapshot(incident, STATUS_FIELDS))},
         now=now,
     )
     return incident

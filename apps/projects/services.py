@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, event_record, record_changes, snapshot
 
 from .models import Client, ClientContact, Membership, Project, ProjectRole
 from .pages import BEFORE_ARCHIVE
@@ -49,9 +49,9 @@ def client_update(*, client: Client, actor: Actor, name: str, notes: str = "") -
     client.notes = notes
     client.full_clean()
     client.save(update_fields=["name", "notes"])
-    changed = changes(before, snapshot(client, ("name", "notes")))
-    if changed:
-        event_record(actor=actor, verb="client.updated", obj=client, data={"changes": changed})
+    record_changes(
+        actor=actor, verb="client.updated", obj=client, before=before, fields=("name", "notes")
+    )
     return client
 
 
@@ -126,15 +126,14 @@ def project_update(*, project: Project, actor: Actor, **fields) -> Project:
         setattr(project, name, value.strip() if isinstance(value, str) else value)
     project.full_clean()
     project.save()
-    changed = changes(before, snapshot(project, PROJECT_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="project.updated",
-            obj=project,
-            project=project,
-            data={"changes": changed},
-        )
+    record_changes(
+        actor=actor,
+        verb="project.updated",
+        obj=project,
+        before=before,
+        fields=PROJECT_FIELDS,
+        project=project,
+    )
     return project
 
 
@@ -263,13 +262,12 @@ def contact_update(*, contact: ClientContact, actor: Actor, **fields) -> ClientC
     for name, value in fields.items():
         setattr(contact, name, value)
     contact = _save_contact(contact)
-    changed = changes(before, snapshot(contact, CONTACT_FIELDS))
-    if changed:
-        event_record(
-            actor=actor,
-            verb="contact.updated",
-            obj=contact,
-            project=contact.project_id,
-            data={"changes": changed},
-        )
+    record_changes(
+        actor=actor,
+        verb="contact.updated",
+        obj=contact,
+        before=before,
+        fields=CONTACT_FIELDS,
+        project=contact.project_id,
+    )
     return contact

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, changes, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import ensure_not_closed, incident_public_changed
 from apps.outbox.services import email_enqueue
@@ -252,23 +252,23 @@ def meeting_record_outcome(
     meeting.status = MeetingStatus.HELD
     meeting.save()
     incident_public_changed(incident_id=meeting.incident_id)
-    after = snapshot(meeting, OUTCOME_FIELDS)
     if first_outcome:
         event_record(
             actor=actor,
             verb="meeting.outcome_recorded",
             obj=meeting,
             incident=meeting.incident,
-            data=after | {"reaction": reaction},
+            data=snapshot(meeting, OUTCOME_FIELDS) | {"reaction": reaction},
             now=now,
         )
-    elif changed := changes(before, after):
-        event_record(
+    else:
+        record_changes(
             actor=actor,
             verb="meeting.outcome_edited",
             obj=meeting,
+            before=before,
+            fields=OUTCOME_FIELDS,
             incident=meeting.incident,
-            data={"changes": changed},
             now=now,
         )
     if first_outcome:

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.markdown import render_markdown
-from apps.events.services import Actor, changes, event_record, snapshot
+from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import (
     ensure_not_closed,
@@ -56,18 +56,23 @@ def update_draft_save(
     update.body_en = body_en
     update.body_zh_hans = body_zh_hans
     update.save()
-    after = snapshot(update, BODY_FIELDS)
     if before is None:
         event_record(
-            actor=actor, verb="update.drafted", obj=update, incident=incident, data=after, now=now
+            actor=actor,
+            verb="update.drafted",
+            obj=update,
+            incident=incident,
+            data=snapshot(update, BODY_FIELDS),
+            now=now,
         )
-    elif changed := changes(before, after):
-        event_record(
+    else:
+        record_changes(
             actor=actor,
             verb="update.draft_edited",
             obj=update,
+            before=before,
+            fields=BODY_FIELDS,
             incident=incident,
-            data={"changes": changed},
             now=now,
         )
     return update
