@@ -284,3 +284,12 @@ def test_declaring_on_an_archived_project_is_refused(project, pm, now):
         IncidentFactory(project=project, declared_by=pm, now=now)
 
     assert exc.value.error_list[0].code == "archived"
+
+
+def test_a_person_with_history_is_deactivated_not_deleted(incident, pm, superuser, login):
+    response = login(superuser).post(_url(type(pm), "delete", pm.pk), {"post": "yes"})
+
+    # Django's admin explains which records protect the user; nothing is lost.
+    assert response.status_code == 200
+    assert "Cannot delete user" in response.content.decode()
+    assert type(pm).objects.filter(pk=pm.pk).exists()

@@ -1,6 +1,7 @@
 """What the action plan puts on the incident page and the dashboard."""
 
-from apps.incidents.pages import DASHBOARD, INCIDENT_PAGE
+from apps.incidents.pages import INCIDENT_PAGE
+from apps.incidents.selectors import DASHBOARD
 
 from .selectors import incident_plan, incident_remedies, with_overdue_action_count
 

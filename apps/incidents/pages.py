@@ -1,4 +1,4 @@
-"""The incident page and the dashboard, with the slots the apps above fill.
+"""The incident page, with the slot the apps above fill.
 
 The incident page shows the timeline, the plan, the options and the snoozes,
 which belong to apps above the incidents: each fills ``INCIDENT_PAGE`` from
@@ -21,8 +21,6 @@ from .models import Incident
 #: Fillers are called with ``request``, ``incident``, ``access``, ``now`` and
 #: ``forms`` (bound forms to show again, by context name) and return context.
 INCIDENT_PAGE = Slot("incident page")
-#: Fillers refine the dashboard's query: ``filler(incidents, now=...)``.
-DASHBOARD = Slot("dashboard")
 
 
 def incident_page_context(request, incident: Incident, access: Access, **forms) -> dict:

@@ -122,6 +122,7 @@ def _record_facts(due: list[Due], fresh: list[Reminder], now: datetime) -> None:
         if verb is None or (d.incident_id, d.action_item_id, d.kind, d.due_at) not in new:
             continue
         on_item = d.action_item_id is not None
+        kind, object_id = ("action", d.action_item_id) if on_item else ("incident", d.incident_id)
         data = {"due_at": d.due_at, "noticed_at": now}
         if d.kind == ReminderKind.UPDATE_ESCALATED:
             data["escalated_at"] = d.fire_at
@@ -133,11 +134,10 @@ def _record_facts(due: list[Due], fresh: list[Reminder], now: datetime) -> None:
                 project_id=d.project_id,
                 incident_id=d.incident_id,
                 object_type=item_type if on_item else incident_type,
-                object_id=d.action_item_id if on_item else d.incident_id,
+                object_id=object_id,
                 object_repr=d.label[:200],
                 data=data,
-                key=f"{verb}:{'action' if on_item else 'incident'}:"
-                f"{d.action_item_id if on_item else d.incident_id}:{d.due_at.isoformat()}",
+                key=f"{verb}:{kind}:{object_id}:{d.due_at.isoformat()}",
             )
         )
     events_record_once(events)

@@ -48,7 +48,8 @@ def test_a_rule_slot_refuses_with_the_first_filler_that_refuses():
 
 
 def test_the_apps_fill_the_pages_below_them_when_they_start():
-    from apps.incidents.pages import DASHBOARD, INCIDENT_PAGE
+    from apps.incidents.pages import INCIDENT_PAGE
+    from apps.incidents.selectors import DASHBOARD
     from apps.projects.pages import BEFORE_ARCHIVE, PROJECT_LIST, PROJECT_PAGE
 
     fillers = {repr(slot) for slot in (INCIDENT_PAGE, DASHBOARD, PROJECT_LIST, PROJECT_PAGE)}
