@@ -565,7 +565,7 @@ def test_the_incident_page_shows_the_plan_grouped_with_its_progress(
     )
     assert "Not needed after all." in html
     assert "Jun Wang" in html
-    assert "March 20, 2025, 10 a.m." in html  # 02:00 UTC in Shanghai
+    assert "20 Mar 2025, 10:00" in html  # 02:00 UTC in Shanghai
     overdue = html[html.index(f'id="item-{half.pk}"') :][:1500]
     assert "item-overdue" in overdue
     assert html.count("item-overdue") == 1

@@ -609,7 +609,7 @@ def test_the_incident_page_shows_the_decision_and_its_history(
 
     decision = html[html.index('id="decision"') :][:3000]
     assert "Extend 30 days" in decision
-    assert "March 10, 2025, 4 p.m." in decision  # 08:00 UTC in Shanghai
+    assert "10 Mar 2025, 16:00" in decision  # 08:00 UTC in Shanghai
     assert reverse("meeting_detail", args=[informed.pk, held_meeting.pk]) in decision
     assert "Chen Jing" in decision
     assert pm.get_full_name() in decision

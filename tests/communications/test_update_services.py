@@ -248,7 +248,7 @@ def test_the_email_states_the_next_deadline(incident, project, pm, now):
     _publish(_draft(incident, pm, at=now), pm, at=now + HOUR)
 
     # Published 10:00 UTC on 10 March; a high-severity incident owes an update every 48 h.
-    assert "Our next update will reach you by March 12, 2025, 10 a.m." in (
+    assert "Our next update will reach you by 12 Mar 2025, 10:00" in (
         OutgoingEmail.objects.get().body_text
     )
 

@@ -334,8 +334,8 @@ def test_timeline_shows_entries_newest_first_in_the_viewers_time_zone(
     html = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
     assert html.index("Walked through the options.") < html.index("Sent the written apology.")
-    assert "March 10, 2025, 4 p.m." in html  # 08:00 UTC in Shanghai
-    assert "March 10, 2025, 4 a.m." in html  # 20:00 UTC the day before
+    assert "10 Mar 2025, 16:00" in html  # 08:00 UTC in Shanghai
+    assert "10 Mar 2025, 04:00" in html  # 20:00 UTC the day before
     assert "Times in Asia/Shanghai" in html
     assert "Very negative" in html
     assert "client-visible" in html
@@ -354,7 +354,7 @@ def test_corrected_and_correcting_entries_point_at_each_other(informed, pm, logi
     assert f'href="#entry-{correction.pk}"' in html
     assert f'href="#entry-{original.pk}"' in html
     assert "corrected" in html
-    assert "Corrects" in html and "the entry of March 10, 2025, 7 a.m." in html
+    assert "Corrects" in html and "the entry of 10 Mar 2025, 07:00" in html
 
 
 def test_published_updates_are_rendered_as_safe_markdown_in_the_timeline(informed, pm, login, now):
@@ -521,7 +521,7 @@ def test_publish_shows_what_will_happen_then_publishes(informed, pm, contact, lo
     informed.refresh_from_db()
     assert informed.next_update_due_at == now + informed.update_cadence
     # 09:00 UTC + 48 h, shown in Shanghai
-    assert "Published; the next update is due by March 12, 2025, 5 p.m." in (
+    assert "Published; the next update is due by 12 Mar 2025, 17:00" in (
         response.content.decode()
     )
     assert OutgoingEmail.objects.filter(to="chen@client.example.com").exists()
@@ -924,7 +924,7 @@ def test_the_incident_page_says_whether_the_first_contact_window_was_met(inciden
     )
 
     html = client.get(url).content.decode()
-    assert "First contact: March 10, 2025, 9 a.m." in html
+    assert "First contact: 10 Mar 2025, 09:00" in html
     assert "within the window" in html
 
 
@@ -944,6 +944,6 @@ def test_a_late_first_contact_is_marked_late_even_after_resolution(incident, pm,
 
     html = login(pm).get(reverse("incident_detail", args=[incident.pk])).content.decode()
 
-    assert "First contact: March 11, 2025, 10 a.m." in html
+    assert "First contact: 11 Mar 2025, 10:00" in html
     assert '<span class="badge text-bg-danger">late</span>' in html
-    assert "(due March 11, 2025, 9 a.m.)" in html
+    assert "(due 11 Mar 2025, 09:00)" in html

@@ -251,4 +251,4 @@ def test_update_emails_are_written_in_each_contacts_language(
     assert "我们找到了原因。" not in sent["en@client.example.com"].body
     # The next deadline (now + 48 h) in each reader's format and zone (Asia/Shanghai, +8).
     assert "2025年3月12日 17:00" in sent["zh@client.example.com"].body
-    assert "March 12, 2025, 5 p.m." in sent["en@client.example.com"].body
+    assert "12 Mar 2025, 17:00" in sent["en@client.example.com"].body

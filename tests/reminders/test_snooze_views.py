@@ -53,7 +53,7 @@ def test_pm_snoozes_the_update_reminders_in_their_time_zone(informed, pm, login,
     assert snooze.due_at == informed.next_update_due_at
     assert snooze.created_by == pm
     page = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
-    assert "Update reminders are quiet until March 10, 2025, 11 p.m." in page
+    assert "Update reminders are quiet until 10 Mar 2025, 23:00" in page
     assert "Reminders snoozed" in page
     assert "Waiting for the load-test results." in page
     assert LogEntry.objects.filter(incident=informed, channel="note").exists()

@@ -163,7 +163,7 @@ def test_the_pm_sees_views_and_the_last_view(login, client, incident, pm, now):
     row = html[html.index(f"/s/{link.token_hint}") :]
     row = row[: row.index("</tr>")]
     assert "<td>4</td>" in row
-    assert "03/10/2025 9:07 a.m." in row
+    assert "10 Mar 2025, 09:07" in row
     assert "never" not in row
 
 

@@ -41,7 +41,7 @@ def test_before_first_contact_the_page_says_what_happened_and_when_we_will_call(
 
     assert "What happened" in html
     assert "The launch cannot happen on 1 April." in html
-    assert "You will hear from us by March 11, 2025, 9 a.m." in html
+    assert "You will hear from us by 11 Mar 2025, 09:00" in html
     assert "Next update by" not in html
     # The client hears the cause and the apology from us first, not from a draft.
     assert "Draft cause" not in html
@@ -61,7 +61,7 @@ def test_after_first_contact_cause_state_and_impact_are_shown_even_when_empty(
     assert "What it means for you" in html
     assert html.count(BEING_ASSESSED) == 3  # schedule, cost, deliverables
     assert "Where things stand" in html and NOT_YET_STATE in html
-    assert "Next update by March 12, 2025, 10 a.m." in html
+    assert "Next update by 12 Mar 2025, 10:00" in html
     assert "You will hear from us by" not in html
 
 
@@ -111,7 +111,7 @@ def test_resolved_incident_says_so_and_promises_no_more_updates(client, project,
     html = _page(client, token, lang="en")
 
     assert "The problem is resolved." in html
-    assert "Resolved: March 13, 2025, 9 a.m." in html
+    assert "Resolved: 13 Mar 2025, 09:00" in html
     assert "Next update by" not in html
     assert "The routing algorithm does not scale." in html
 

@@ -3,8 +3,9 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
@@ -80,9 +81,31 @@ def absolute(value):
         return value
 
 
+def moment_with_zone(value: datetime) -> str:
+    """A moment in the reader's time zone, naming it: "12 Mar 2025, 10:00 (Asia/Shanghai)".
+
+    E-mails carry this: a reader far from the status page's note on time zones
+    must not have to guess whose 10:00 it is.
+    """
+    local = timezone.localtime(value)
+    return pgettext("a moment and its time zone", "%(moment)s (%(zone)s)") % {
+        "moment": date_format(local, "DATETIME_FORMAT"),
+        "zone": timezone.get_current_timezone_name(),
+    }
+
+
+@register.filter
+def with_zone(value: datetime | None) -> str:
+    return moment_with_zone(value) if value else ""
+
+
+@register.simple_tag
+def zone_name() -> str:
+    """The reader's time zone, as ``with_zone`` names it."""
+    return timezone.get_current_timezone_name()
+
+
 @register.simple_tag
 def colon():
     """The separator after a label: ": " in English, "：" (no space) in Chinese."""
-    from django.utils.translation import pgettext
-
     return pgettext("label separator", ": ")
