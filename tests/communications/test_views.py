@@ -521,9 +521,7 @@ def test_publish_shows_what_will_happen_then_publishes(informed, pm, contact, lo
     informed.refresh_from_db()
     assert informed.next_update_due_at == now + informed.update_cadence
     # 09:00 UTC + 48 h, shown in Shanghai
-    assert "Published; the next update is due by 12 Mar 2025, 17:00" in (
-        response.content.decode()
-    )
+    assert "Published; the next update is due by 12 Mar 2025, 17:00" in (response.content.decode())
     assert OutgoingEmail.objects.filter(to="chen@client.example.com").exists()
 
 
