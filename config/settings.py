@@ -137,6 +137,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 
+# The currency of new projects' figures (ISO 4217); each project can have its own.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="CNY")
+
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -77,13 +77,20 @@ def _user(spec: DemoUser):
     return user
 
 
-def _project(*, client_name, name, description, pmo_lead, members, contacts) -> Project:
+def _project(
+    *, client_name, name, description, pmo_lead, members, contacts, currency="CNY"
+) -> Project:
     """The project, set up by its PMO lead (who is on the record for it)."""
     client = project_services.client_get_or_create(name=client_name, actor=pmo_lead)
     project = Project.objects.filter(client=client, name=name).first()
     if project is None:
         project = project_services.project_create(
-            client=client, name=name, description=description, pmo_lead=pmo_lead, actor=pmo_lead
+            client=client,
+            name=name,
+            description=description,
+            pmo_lead=pmo_lead,
+            actor=pmo_lead,
+            currency=currency,
         )
     for user, role in members:
         project_services.membership_set(project=project, user=user, role=role, actor=pmo_lead)
@@ -191,6 +198,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         name="Mobile banking app 3.0",
         description="Rebuild of the retail mobile app with biometric login.",
         pmo_lead=pmo,
+        currency="GBP",
         members=[(anna, ProjectRole.PM), (wang, ProjectRole.MEMBER), (li, ProjectRole.VIEWER)],
         contacts=[
             {

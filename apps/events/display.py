@@ -18,6 +18,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from apps.core.money import format_money
+
 from .models import Event
 from .verbs import VERBS
 
@@ -119,8 +121,8 @@ def _names(values) -> str:
     return pgettext("list separator", ", ").join(name for name in names if name) or EMPTY
 
 
-def show(model, name: str, value) -> str:
-    """One stored value as the reader would expect to see it."""
+def show(model, name: str, value, currency: str | None = None) -> str:
+    """One stored value as the reader would expect to see it (an amount in ``currency``)."""
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
@@ -142,8 +144,10 @@ def show(model, name: str, value) -> str:
         return _duration(value)
     if isinstance(model_field, models.DecimalField):
         try:
+            if currency:
+                return format_money(Decimal(value), currency)
             return number_format(Decimal(value), decimal_pos=model_field.decimal_places)
-        except (InvalidOperation, TypeError):
+        except (InvalidOperation, TypeError, ValueError):
             return str(value)
     if isinstance(value, str) and (
         isinstance(model_field, models.DateTimeField) or name.endswith("_at")
@@ -163,19 +167,20 @@ def _duration(seconds: int) -> str:
 
 def event_line(event: Event) -> EventLine:
     model = event.object_type.model_class() if event.object_type_id else None
+    currency = getattr(event.project, "currency", None) if event.project_id else None
     verb = VERBS.get(event.verb)
     data = event.data or {}
     changes = [
         Change(
             _label(model, name),
-            show(model, name, diff.get("before")),
-            show(model, name, diff.get("after")),
+            show(model, name, diff.get("before"), currency),
+            show(model, name, diff.get("after"), currency),
         )
         for name, diff in (data.get("changes") or {}).items()
         if isinstance(diff, dict)
     ]
     details = [
-        Detail(_label(model, name), show(model, name, value))
+        Detail(_label(model, name), show(model, name, value, currency))
         for name, value in data.items()
         if name != "changes" and name not in HIDDEN_KEYS and value not in (None, "", [])
     ]

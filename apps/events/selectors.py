@@ -49,7 +49,7 @@ def filtered(
         events = events.filter(occurred_at__gte=_start_of(since))
     if until is not None:
         events = events.filter(occurred_at__lt=_start_of(until + timedelta(days=1)))
-    return events.select_related("actor", "object_type").order_by("-occurred_at", "-pk")
+    return events.select_related("actor", "object_type", "project").order_by("-occurred_at", "-pk")
 
 
 def _start_of(day: date) -> datetime:

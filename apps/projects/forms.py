@@ -5,8 +5,15 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import CheckboxesField, TimeZoneField
+from apps.core.money import currency_choices
 
-from .models import MAX_FIRST_CONTACT_WINDOW_HOURS, Client, ClientContact, ProjectRole
+from .models import (
+    MAX_FIRST_CONTACT_WINDOW_HOURS,
+    Client,
+    ClientContact,
+    ProjectRole,
+    default_currency,
+)
 
 
 class TeamMemberChoiceField(CheckboxesField):
@@ -99,8 +106,17 @@ class ProjectForm(forms.Form):
         },
     )
 
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        help_text=_("The costs and remedies of this project's incidents are in this currency."),
+        error_messages={"invalid_choice": _("Choose a currency from the list.")},
+    )
+
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("currency", default_currency())
         super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = currency_choices()
         self.fields["pmo_lead"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
@@ -115,10 +131,14 @@ class ProjectForm(forms.Form):
             "description",
             Row(
                 Column("pmo_lead", css_class="col-md-6"),
-                Column("first_contact_window_hours", css_class="col-md-6"),
+                Column("first_contact_window_hours", css_class="col-md-3"),
+                Column("currency", css_class="col-md-3"),
             ),
             Submit("submit", _("Create project")),
         )
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or default_currency()
 
     def clean_client_name(self):
         name = self.cleaned_data["client_name"].strip()

@@ -7,6 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Language, validate_time_zone
+from apps.core.money import CURRENCIES
+
+
+def default_currency() -> str:
+    """New projects keep their figures in ``settings.DEFAULT_CURRENCY``."""
+    return settings.DEFAULT_CURRENCY
+
 
 #: The method's promise: the client hears from us within a day, never later.
 MAX_FIRST_CONTACT_WINDOW_HOURS = 24
@@ -48,6 +55,13 @@ class Project(models.Model):
         default=MAX_FIRST_CONTACT_WINDOW_HOURS,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_FIRST_CONTACT_WINDOW_HOURS)],
         help_text=_("How soon the client must hear from us after an incident is declared."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=[(code, code) for code in CURRENCIES],
+        default=default_currency,
+        help_text=_("The costs and remedies of this project's incidents are in this currency."),
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

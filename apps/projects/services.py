@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from apps.events.services import Actor, event_record, record_changes, snapshot
 
-from .models import Client, ClientContact, Membership, Project, ProjectRole
+from .models import Client, ClientContact, Membership, Project, ProjectRole, default_currency
 from .pages import BEFORE_ARCHIVE
 from .selectors import is_last_pm
 
@@ -28,7 +28,14 @@ CONTACT_FIELDS = (
     "time_zone",
     "receives_updates",
 )
-PROJECT_FIELDS = ("client", "name", "description", "pmo_lead", "first_contact_window_hours")
+PROJECT_FIELDS = (
+    "client",
+    "name",
+    "description",
+    "pmo_lead",
+    "first_contact_window_hours",
+    "currency",
+)
 
 
 @transaction.atomic
@@ -91,6 +98,7 @@ def project_create(
     actor: Actor,
     description: str = "",
     first_contact_window_hours: int = 24,
+    currency: str | None = None,
 ) -> Project:
     """Create a project; whoever creates it becomes its PM unless they are the PMO lead."""
     project = Project(
@@ -99,6 +107,7 @@ def project_create(
         description=description,
         pmo_lead=pmo_lead,
         first_contact_window_hours=first_contact_window_hours,
+        currency=currency or default_currency(),
     )
     project.full_clean()
     project.save()

@@ -41,6 +41,7 @@ def project_create(request):
                 description=data["description"],
                 pmo_lead=data["pmo_lead"],
                 first_contact_window_hours=data["first_contact_window_hours"],
+                currency=data["currency"],
                 actor=request.user,
             )
         except ValidationError as exc:

@@ -275,7 +275,7 @@ def test_the_comparison_shows_alternatives_as_columns_and_highlights_the_chosen(
         "30 days later",
         "No delay",
         "3 days earlier",
-        "180000.00",
+        "CN¥180,000.00",
         "New design.",
         "Full scope.",
         "Manual workarounds.",

@@ -51,7 +51,7 @@ def test_the_history_answers_who_changed_the_cause_and_from_what(edited, pm, log
     assert "Declared the incident" in html
     assert pm.get_full_name() in html
     assert "The routing algorithm does not scale." in html
-    assert "180000.00" in html  # an amount with its decimals, as the form shows it
+    assert "CN¥180,000.00" in html  # an amount in its currency, grouped
     assert "<del>High</del>" in html and "<ins>Critical</ins>" in html  # choices by label
     assert html.index("Changed the disclosure") < html.index(
         "Declared the incident"

@@ -116,7 +116,7 @@ def test_the_options_are_compared_and_the_decision_shown_with_date_and_reasons(
         "30 days later",
         "No delay",
         "5 days earlier",
-        "60000",
+        "CN¥60,000.00",
         "Operations need the full scope.",
     ):
         assert text in html
@@ -175,7 +175,7 @@ def test_remedies_and_the_clients_answers_are_shown(client, project, pm, now):
     html = _page(client, token)
 
     assert "What we offer to make up for it" in html
-    assert "Six more months of warranty." in html and "45000.00" in html
+    assert "Six more months of warranty." in html and "CN¥45,000.00" in html
     assert "Accepted by you" in html and "Waiting for your answer" in html
 
 

@@ -109,3 +109,14 @@ def zone_name() -> str:
 def colon():
     """The separator after a label: ": " in English, "：" (no space) in Chinese."""
     return pgettext("label separator", ": ")
+
+
+@register.filter
+def money(amount, currency: str = "CNY") -> str:
+    """An amount in the project's currency, as the reader's language writes it."""
+    from apps.core.money import format_money
+
+    try:
+        return format_money(amount, currency or "CNY")
+    except (ValueError, ArithmeticError):
+        return str(amount)
