@@ -148,7 +148,7 @@ def test_a_calendar_email_carries_the_invitation_inline_and_attached(now, mailou
     services.email_send(email_id=email.pk, now=now)
 
     [message] = mailoutbox
-    assert (ics, "text/calendar; method=CANCEL; charset=utf-8") in [
+    assert (ics, "text/calendar; method=CANCEL") in [
         (a.content, a.mimetype) for a in message.alternatives
     ]
     [(name, content, mimetype)] = message.attachments
@@ -252,3 +252,49 @@ def test_update_emails_are_written_in_each_contacts_language(
     # The next deadline (now + 48 h) in each reader's format and zone (Asia/Shanghai, +8).
     assert "2025年3月12日 17:00" in sent["zh@client.example.com"].body
     assert "12 Mar 2025, 17:00" in sent["en@client.example.com"].body
+
+
+def test_the_calendar_part_names_its_charset_and_method_once(now, mailoutbox):
+    import email as email_lib
+
+    email = _enqueue(now=now, ics="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", ics_method="REQUEST")
+    services.email_send(email_id=email.pk, now=now)
+
+    parsed = email_lib.message_from_bytes(mailoutbox[0].message().as_bytes())
+    [calendar] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    header = calendar["Content-Type"]
+    assert header.count("charset") == 1
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_content_charset() == "utf-8"
+
+
+def test_the_text_part_of_an_update_is_text_not_markdown(
+    enqueued, incident, pm, project, now, mailoutbox
+):
+    import email as email_lib
+
+    ClientContactFactory(project=project, email="en@client.example.com", language="en")
+    draft = update_draft_save(
+        incident=incident,
+        actor=pm,
+        body_en="The engine **cannot** scale.\n\n- [The report](https://docs.example.com/r)\n"
+        "- *Next*: a new design",
+        body_zh_hans="",
+        now=now,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        update_publish(update=draft, actor=pm, now=now)
+    enqueued.run()
+
+    parsed = email_lib.message_from_bytes(mailoutbox[0].message().as_bytes())
+    parts = {
+        p.get_content_type(): p.get_payload(decode=True).decode()
+        for p in parsed.walk()
+        if not p.is_multipart()
+    }
+    text, html = parts["text/plain"], parts["text/html"]
+    assert "The engine cannot scale." in text
+    assert "- The report (https://docs.example.com/r)" in text
+    assert "- Next: a new design" in text
+    assert "**" not in text and "](" not in text and "*Next*" not in text
+    assert "<strong>cannot</strong>" in html

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.markdown import render_markdown
+from apps.core.markdown import render_markdown, render_text
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import (
@@ -111,7 +111,7 @@ def _update_email(update: StatusUpdate, contact: ClientContact) -> dict:
             "incident": incident,
             "project": incident.project,
             "contact": contact,
-            "body": update.body_for(contact.language),
+            "body": render_text(update.body_for(contact.language)),
             "body_html": render_markdown(update.body_for(contact.language)),
         }
         return {
