@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.communications.models import Meeting, MeetingStatus
-from apps.communications.services import log_note
+from apps.communications.services import log_note, notify_contacts
 from apps.core.concurrency import save_if_unchanged
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident, IncidentStatus
@@ -400,7 +400,7 @@ def decision_record(
     check the choice and who agreed, when and where; supersede the current
     decision and set the other proposed alternatives aside; write the
     decision and its events; note it on the timeline; move the incident to
-    "plan agreed" when that is a valid step.
+    "plan agreed" when that is a valid step; e-mail the client's contacts.
     """
     now = now or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -436,8 +436,16 @@ def decision_record(
         now=now,
     )
     if IncidentStatus.PLAN_AGREED in incident.allowed_transitions:
-        incident_change_status(
+        incident = incident_change_status(
             incident=incident, actor=actor, status=IncidentStatus.PLAN_AGREED, now=now
         )
+    notify_contacts(
+        incident=incident,
+        kind="decision",
+        key=f"decision:{decision.pk}",
+        actor=actor,
+        now=now,
+        decision=decision,
+    )
     incident_public_changed(incident_id=incident.pk)
     return decision

@@ -1,8 +1,10 @@
-"""What the communication log, the updates and the meetings put on the incident page."""
+"""What the communications put on the incident page, and the e-mail a resolution sends."""
 
 from apps.incidents.pages import INCIDENT_PAGE
+from apps.incidents.services import STATUS_CHANGED
 
 from .selectors import incident_drafts, incident_timeline, past_meetings, scheduled_meetings
+from .services import notify_resolution
 
 
 def incident_page(*, incident, **kwargs) -> dict:
@@ -16,3 +18,4 @@ def incident_page(*, incident, **kwargs) -> dict:
 
 def connect() -> None:
     INCIDENT_PAGE.fill(incident_page)
+    STATUS_CHANGED.fill(notify_resolution)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.concurrency import EditConflict, save_if_unchanged
+from apps.core.slots import Slot
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
 
@@ -32,6 +33,11 @@ from .models import (
 )
 
 ONE_TICK = timedelta(microseconds=1)
+
+#: After an incident's status changed, in the same transaction: the apps above
+#: act on it (the client is e-mailed when it is resolved). Fillers get
+#: ``incident``, ``previous`` (the status before), ``actor`` and ``now``.
+STATUS_CHANGED = Slot("after an incident's status changed")
 
 #: Fields that describe the incident to the client (and the internal notes).
 DISCLOSURE_FIELDS = (
@@ -306,6 +312,7 @@ def incident_change_status(
         incident=incident,
         now=now,
     )
+    STATUS_CHANGED.check(incident=incident, previous=previous, actor=actor, now=now)
     return incident
 
 

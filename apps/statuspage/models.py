@@ -52,6 +52,12 @@ class ShareLink(models.Model):
         help_text=_("The first characters, to tell links apart."),
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
+    #: Set for the link a contact's e-mails carry: its token is derived from this
+    #: and the SECRET_KEY (``services.derived_token``), so e-mails can name it
+    #: again without the token ever being stored.
+    derivation_salt = models.CharField(
+        _("derivation salt"), max_length=32, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -4,15 +4,20 @@ Creating and revoking a link take the acting user (``actor``) and record
 their event; counting views is bookkeeping, not a change to the record.
 """
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,6 +117,57 @@ def link_revoke(*, link: ShareLink, actor: Actor, now: datetime | None = None) -
         )
     lease.forget(link.token_hash)
     return link
+
+
+def derived_token(salt: str) -> str:
+    """The token of an e-mailed link: 192 bits from the SECRET_KEY and the link's salt.
+
+    Only the salt is stored; without the SECRET_KEY it reveals nothing. A new
+    SECRET_KEY makes old e-mailed links lead nowhere, and the next e-mail to
+    the contact carries a new one.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"candor-contact-link:{salt}".encode(), hashlib.sha256
+    ).digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+@transaction.atomic
+def link_for_contact(
+    *, contact: ClientContact, incident: Incident, actor: Actor, now: datetime | None = None
+) -> str:
+    """The address of the contact's own status page for this incident, for their e-mails.
+
+    Each contact has one e-mailed link per incident, created at the first
+    e-mail (by whoever sends it) and reused after; a revoked or expired one,
+    or one whose token the SECRET_KEY no longer derives, gives way to a new one.
+    """
+    now = now or timezone.now()
+    candidates = ShareLink.objects.filter(
+        incident=incident, contact=contact, revoked_at__isnull=True
+    ).exclude(derivation_salt="")
+    for link in candidates.order_by("-created_at"):
+        if not link.is_active(now):
+            continue
+        token = derived_token(link.derivation_salt)
+        if hash_token(token) == link.token_hash:
+            return _absolute(token)
+    salt = secrets.token_hex(16)
+    token = derived_token(salt)
+    link, _token = link_create(
+        actor=actor,
+        incident=incident,
+        contact=contact,
+        label=_("E-mails to %(name)s") % {"name": contact.name},
+        token=token,
+        now=now,
+    )
+    ShareLink.objects.filter(pk=link.pk).update(derivation_salt=salt)
+    return _absolute(token)
+
+
+def _absolute(token: str) -> str:
+    return settings.SITE_URL + reverse("status_page", args=[token])
 
 
 #: When this worker last tried to write each link's views (see link_flush_views).

@@ -6,11 +6,13 @@ published update resets the update clock. Each service takes the acting user
 (``actor``) and records its event in the same transaction.
 
 One module per thing: ``log`` (the append-only log), ``updates`` (drafts and
-publishing) and ``meetings`` (invitations, changes, outcomes).
+publishing), ``meetings`` (invitations, changes, outcomes) and ``notices`` (decisions and
+the resolution, e-mailed to the client).
 """
 
 from .log import log_contact, log_correct, log_note
 from .meetings import meeting_cancel, meeting_record_outcome, meeting_reschedule, meeting_schedule
+from .notices import notify_contacts, notify_resolution
 from .updates import update_draft_discard, update_draft_save, update_publish
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "meeting_record_outcome",
     "meeting_reschedule",
     "meeting_schedule",
+    "notify_contacts",
+    "notify_resolution",
     "update_draft_discard",
     "update_draft_save",
     "update_publish",

@@ -19,6 +19,7 @@ from apps.projects.models import ClientContact
 
 from ..ical import meeting_cancellation, meeting_invitation
 from ..models import LogChannel, Meeting, MeetingStatus
+from ..pages import contact_status_url
 from ._common import CLOCK_TOLERANCE, check_participants
 from .log import log_contact
 
@@ -27,9 +28,13 @@ MEETING_FIELDS = ("title", "starts_at", "duration_minutes", "location", "agenda"
 OUTCOME_FIELDS = ("notes", "decisions")
 
 
-def _recipients(contacts, users) -> list[tuple[str, str, str]]:
-    """(address, language, time zone) of client contacts and team members with an e-mail."""
-    recipients = [(c.email, c.language, c.time_zone) for c in contacts]
+def _recipients(contacts, users) -> list[tuple[str, str, str, ClientContact | None]]:
+    """(address, language, time zone, contact) of client contacts and team members.
+
+    Team members without an e-mail address are left out; ``contact`` is
+    empty for them.
+    """
+    recipients = [(c.email, c.language, c.time_zone, c) for c in contacts]
     for user in users:
         if user.email:
             profile = getattr(user, "profile", None)
@@ -38,15 +43,27 @@ def _recipients(contacts, users) -> list[tuple[str, str, str]]:
                     user.email,
                     profile.language if profile else settings.LANGUAGE_CODE,
                     profile.time_zone if profile else "UTC",
+                    None,
                 )
             )
     return recipients
 
 
-def _send_calendar(meeting, recipients, *, ics, method, template, now) -> None:
-    for email, language, tz in recipients:
+def _send_calendar(meeting, recipients, *, ics, method, template, actor, now) -> None:
+    for email, language, tz, contact in recipients:
+        # A client contact's invitation carries their own status page.
+        status_url = (
+            contact_status_url(contact=contact, incident=meeting.incident, actor=actor, now=now)
+            if contact is not None and method != "CANCEL"
+            else ""
+        )
         with translation.override(language), timezone.override(tz):
-            context = {"meeting": meeting, "incident": meeting.incident, "kind": template}
+            context = {
+                "meeting": meeting,
+                "incident": meeting.incident,
+                "kind": template,
+                "status_url": status_url,
+            }
             email_enqueue(
                 key=f"meeting:{meeting.pk}:seq:{meeting.sequence}:{email.lower()}",
                 to=email,
@@ -58,7 +75,7 @@ def _send_calendar(meeting, recipients, *, ics, method, template, now) -> None:
             )
 
 
-def _invite(meeting: Meeting, *, now: datetime, removed=((), ())) -> None:
+def _invite(meeting: Meeting, *, actor: Actor, now: datetime, removed=((), ())) -> None:
     """E-mail the meeting's calendar object to every attendee with an address.
 
     People taken off the meeting get a cancellation of their copy. Every
@@ -73,7 +90,9 @@ def _invite(meeting: Meeting, *, now: datetime, removed=((), ())) -> None:
     else:
         template = "updated"
     recipients = _recipients(meeting.client_attendees.all(), meeting.team_attendees.all())
-    _send_calendar(meeting, recipients, ics=ics, method=method, template=template, now=now)
+    _send_calendar(
+        meeting, recipients, ics=ics, method=method, template=template, actor=actor, now=now
+    )
     if removed[0] or removed[1]:
         _send_calendar(
             meeting,
@@ -81,6 +100,7 @@ def _invite(meeting: Meeting, *, now: datetime, removed=((), ())) -> None:
             ics=meeting_cancellation(meeting),
             method="CANCEL",
             template="cancelled",
+            actor=actor,
             now=now,
         )
 
@@ -137,7 +157,7 @@ def meeting_schedule(
         | {"team_attendees": team_attendees, "client_attendees": client_attendees},
         now=now,
     )
-    _invite(meeting, now=now)
+    _invite(meeting, actor=actor, now=now)
     return meeting
 
 
@@ -199,7 +219,7 @@ def meeting_reschedule(
         data={"changes": changed, "sequence": meeting.sequence},
         now=now,
     )
-    _invite(meeting, now=now, removed=removed)
+    _invite(meeting, actor=actor, now=now, removed=removed)
     return meeting
 
 
@@ -221,7 +241,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Actor, now: datetime | None = Non
         data={"title": meeting.title, "starts_at": meeting.starts_at},
         now=now,
     )
-    _invite(meeting, now=now)
+    _invite(meeting, actor=actor, now=now)
     return meeting
 
 

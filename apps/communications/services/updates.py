@@ -21,6 +21,7 @@ from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
 
 from ..models import LogChannel, LogEntry, StatusUpdate, UpdateStatus
+from ..pages import contact_status_url
 
 BODY_FIELDS = ("body_en", "body_zh_hans")
 
@@ -103,10 +104,12 @@ def _languages(update: StatusUpdate) -> list[str]:
     return [code for code, text in texts if text]
 
 
-def _update_email(update: StatusUpdate, contact: ClientContact) -> dict:
+def _update_email(update: StatusUpdate, contact: ClientContact, *, actor, now) -> dict:
     incident = update.incident
+    status_url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
     with translation.override(contact.language), timezone.override(contact.time_zone):
         context = {
+            "status_url": status_url,
             "update": update,
             "incident": incident,
             "project": incident.project,
@@ -171,7 +174,7 @@ def update_publish(
             key=f"update:{update.pk}:contact:{contact.pk}",
             to=contact.email,
             now=now,
-            **_update_email(update, contact),
+            **_update_email(update, contact, actor=actor, now=now),
         )
     event_record(
         actor=actor,

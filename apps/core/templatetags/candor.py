@@ -106,6 +106,12 @@ def zone_name() -> str:
 
 
 @register.simple_tag
+def list_separator():
+    """Between the items of a list: ", " in English, "、" in Chinese."""
+    return pgettext("list separator", ", ")
+
+
+@register.simple_tag
 def colon():
     """The separator after a label: ": " in English, "：" (no space) in Chinese."""
     return pgettext("label separator", ": ")

@@ -1,0 +1,69 @@
+"""Notices to the client: what changes what they must know, e-mailed unasked.
+
+A decision taken together and the resolution of the incident change what the
+client must know, like an update does; each contact who receives updates is
+e-mailed, in their language and time zone, with their own status-page link.
+"""
+
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from apps.events.services import Actor
+from apps.incidents.models import Incident, IncidentStatus
+from apps.outbox.services import email_enqueue
+
+from ..pages import contact_status_url
+
+#: The notices there are, each with its e-mail templates ``notice_<kind>_*``.
+NOTICE_KINDS = ("decision", "resolved")
+
+
+def notify_contacts(
+    *,
+    incident: Incident,
+    kind: str,
+    key: str,
+    actor: Actor,
+    now: datetime,
+    **context,
+) -> int:
+    """E-mail a notice to every contact who receives updates; returns how many.
+
+    ``key`` names what the notice is about (a decision, a resolution at a
+    moment): the same notice is never e-mailed twice to the same contact.
+    """
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"Unknown notice {kind!r}")
+    contacts = list(incident.project.contacts.filter(receives_updates=True).order_by("name"))
+    for contact in contacts:
+        url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
+        with translation.override(contact.language), timezone.override(contact.time_zone):
+            values = context | {
+                "incident": incident,
+                "project": incident.project,
+                "contact": contact,
+                "status_url": url,
+            }
+            email_enqueue(
+                key=f"notice:{key}:contact:{contact.pk}",
+                to=contact.email,
+                subject=render_to_string(f"communications/email/notice_{kind}_subject.txt", values),
+                body_text=render_to_string(f"communications/email/notice_{kind}_body.txt", values),
+                body_html=render_to_string(f"communications/email/notice_{kind}_body.html", values),
+                now=now,
+            )
+    return len(contacts)
+
+
+def notify_resolution(*, incident: Incident, previous: str, actor: Actor, now: datetime) -> None:
+    """The client hears that the incident is resolved (filler of ``STATUS_CHANGED``)."""
+    if incident.status == IncidentStatus.RESOLVED and previous != IncidentStatus.RESOLVED:
+        notify_contacts(
+            incident=incident,
+            kind="resolved",
+            key=f"resolved:{incident.pk}:{incident.resolved_at.isoformat()}",
+            actor=actor,
+            now=now,
+        )
