@@ -60,8 +60,8 @@ def build(now) -> dict:
             declared = now - timedelta(hours=rng.uniform(12.1, 23.9))
             return Incident(
                 project=project,
-                title="Bench",
-                summary="Bench",
+                title_en="Bench",
+                summary_en="Bench",
                 severity=IncidentSeverity.HIGH,
                 status=IncidentStatus.DECLARED,
                 declared_by=lead,
@@ -79,8 +79,8 @@ def build(now) -> dict:
             next_due = now + timedelta(hours=rng.uniform(4.5, 168))
         return Incident(
             project=project,
-            title="Bench",
-            summary="Bench",
+            title_en="Bench",
+            summary_en="Bench",
             severity=IncidentSeverity.HIGH,
             status=IncidentStatus.RECOVERING,
             declared_by=lead,

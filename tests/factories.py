@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Profile
 from apps.incidents import services as incident_services
-from apps.incidents.models import Incident, IncidentSeverity
+from apps.incidents.models import INCIDENT_TEXTS, Incident, IncidentSeverity
 from apps.projects.models import Client, ClientContact, Membership, Project, ProjectRole
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test data
@@ -89,7 +89,9 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     """An incident declared through the service (deadlines set as in the app).
 
     Pass ``now=`` to declare it at a given moment; ``ready=True`` fills in the
-    whole disclosure so the readiness checklist is complete.
+    whole disclosure so the readiness checklist is complete. Texts given by
+    their plain name (``title="…"``) are the English ones; pass ``title_zh_hans``
+    and the like for Chinese.
     """
 
     class Meta:
@@ -114,6 +116,10 @@ class IncidentFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        # A text given by its plain name (title="…") is the English one.
+        for name in INCIDENT_TEXTS:
+            if name in kwargs:
+                kwargs[f"{name}_en"] = kwargs.pop(name)
         return incident_services.incident_declare(actor=kwargs.pop("declared_by"), **kwargs)
 
 

@@ -51,8 +51,13 @@ VALID_POST = {
         "time_zone": "UTC",
     },
     "member_add": {"username": "newcomer", "role": ProjectRole.PM},
-    "incident_declare": {"title": "Break-in", "summary": "It broke.", "severity": "high"},
-    "incident_edit": {"title": "Renamed", "summary": "It broke.", "severity": "low", "version": 1},
+    "incident_declare": {"title_en": "Break-in", "summary_en": "It broke.", "severity": "high"},
+    "incident_edit": {
+        "title_en": "Renamed",
+        "summary_en": "It broke.",
+        "severity": "low",
+        "version": 1,
+    },
     "incident_status": {"status": "plan_agreed"},
     "incident_cadence": {"cadence_hours": "6"},
 }
@@ -102,7 +107,7 @@ def _snapshot(project):
     return (
         list(project.memberships.values_list("user", "role")),
         list(project.contacts.values_list("name", "email")),
-        list(project.incidents.values_list("title", "status", "update_cadence", "severity")),
+        list(project.incidents.values_list("title_en", "status", "update_cadence", "severity")),
     )
 
 

@@ -114,8 +114,8 @@ def test_editing_an_incident_in_the_admin_keeps_its_deadlines(objects, superuser
         _admin_url(Incident, "change", incident.pk),
         {
             "project": incident.project_id,
-            "title": "Corrected title",
-            "summary": incident.summary,
+            "title_en": "Corrected title",
+            "summary_en": incident.summary,
             "severity": incident.severity,
             "declared_by": incident.declared_by_id,
         },

@@ -98,7 +98,7 @@ def test_load_demo_keeps_a_changed_password(now):
 def test_the_articles_case_is_told_at_once_and_delivered(now):
     _load()
 
-    case = Incident.objects.get(title__contains="调度引擎性能瓶颈")
+    case = Incident.objects.get(title_zh_hans__contains="调度引擎性能瓶颈")
 
     assert case.severity == IncidentSeverity.CRITICAL
     assert case.first_contact_met is True
@@ -111,17 +111,17 @@ def test_the_articles_case_is_told_at_once_and_delivered(now):
 def test_demo_incidents_cover_the_stages_the_dashboard_shows(now):
     _load()
 
-    waiting = Incident.objects.get(title__startswith="Biometric")
+    waiting = Incident.objects.get(title_en__startswith="Biometric")
     assert waiting.status == IncidentStatus.DECLARED
     assert waiting.first_contact_at is None
     assert waiting.first_contact_due_at == now + timedelta(hours=19)
     assert not waiting.is_ready_to_disclose
 
-    overrun = Incident.objects.get(title__startswith="迁移预算超支")
+    overrun = Incident.objects.get(title_zh_hans__startswith="迁移预算超支")
     assert overrun.status == IncidentStatus.RESOLVED
     assert overrun.next_update_due_at is None
 
-    nightly = Incident.objects.get(title__startswith="报表延迟")
+    nightly = Incident.objects.get(title_zh_hans__startswith="报表延迟")
     assert nightly.is_open
     assert nightly.status != IncidentStatus.DECLARED
     assert nightly.first_contact_met is True

@@ -1,4 +1,5 @@
-"""The migrations keep every row: heartbeats and notifications move, reminders gain typed links.
+"""The migrations keep every row: heartbeats and notifications move, reminders gain typed
+links, and an incident's texts split into their English and their Chinese.
 
 The test database is taken back to before the move, filled the old way, and
 migrated forward again; whatever happens, it ends at the latest state.
@@ -12,8 +13,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: Every app at its latest migration but the reminders, before the move.
-BEFORE_REMINDERS = ("reminders", "0003_action_overdue")
+#: Every app at its latest migration but these, before the move (an incident then
+#: had one title).
+BEFORE = {"reminders": "0003_action_overdue", "incidents": "0005_alter_incident_project"}
 MOMENT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 
@@ -30,7 +32,7 @@ def _latest():
 
 
 def _before(latest):
-    return [node for node in latest if node[0] != "reminders"] + [BEFORE_REMINDERS]
+    return [node for node in latest if node[0] not in BEFORE] + list(BEFORE.items())
 
 
 def _old_history(apps):
@@ -45,6 +47,15 @@ def _old_history(apps):
         project=project,
         title="Dispatch too slow",
         summary="40 s.",
+        declared_by=pm,
+        declared_at=MOMENT,
+        first_contact_due_at=MOMENT + timedelta(hours=24),
+        update_cadence=timedelta(hours=48),
+    )
+    apps.get_model("incidents", "Incident").objects.create(
+        project=project,
+        title="调度引擎瓶颈 / Dispatch bottleneck",
+        summary="压力测试未通过。",
         declared_by=pm,
         declared_at=MOMENT,
         first_contact_due_at=MOMENT + timedelta(hours=24),
@@ -92,6 +103,12 @@ def test_moving_heartbeats_notifications_and_reminder_subjects_keeps_every_row()
         about_incident = by_key[f"reminder:{on_incident.pk}"]
         assert about_incident.about == "Dispatch too slow"
         assert about_incident.url == f"/incidents/{incident.pk}/"
+        Incident = apps.get_model("incidents", "Incident")
+        migrated = Incident.objects.get(pk=incident.pk)
+        assert (migrated.title_en, migrated.title_zh_hans) == ("Dispatch too slow", "")
+        both = Incident.objects.get(pk=incident.pk + 1)
+        assert (both.title_zh_hans, both.title_en) == ("调度引擎瓶颈", "Dispatch bottleneck")
+        assert (both.summary_zh_hans, both.summary_en) == ("压力测试未通过。", "")
         Reminder = apps.get_model("reminders", "Reminder")
         assert Reminder.objects.get(pk=on_item.pk).action_item_id == item.pk
         assert Reminder.objects.get(pk=on_incident.pk).action_item_id is None

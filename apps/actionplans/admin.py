@@ -46,7 +46,13 @@ class ActionItemAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "kind", "client_visible", "incident__project")
     list_select_related = ("incident", "owner")
-    search_fields = ("title", "description", "incident__title", "owner__username")
+    search_fields = (
+        "title",
+        "description",
+        "incident__title_en",
+        "incident__title_zh_hans",
+        "owner__username",
+    )
     date_hierarchy = "due_at"
     autocomplete_fields = ("owner",)
     readonly_fields = (
@@ -100,7 +106,7 @@ class RemedyAdmin(admin.ModelAdmin):
     list_display = ("kind", "incident", "value", "offered_at", "answer", "answered_at")
     list_filter = ("answer", "kind", "incident__project")
     list_select_related = ("incident",)
-    search_fields = ("description", "incident__title")
+    search_fields = ("description", "incident__title_en", "incident__title_zh_hans")
     date_hierarchy = "offered_at"
     readonly_fields = ("incident", "kind", "description", "value", "offered_at", "offered_by")
     fields = (*readonly_fields, "answer", "answered_at")

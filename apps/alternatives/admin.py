@@ -31,7 +31,7 @@ class AlternativeAdmin(admin.ModelAdmin):
     list_display = ("title", "incident", "status", "schedule_impact_days", "cost_impact")
     list_filter = ("status", "incident__project")
     list_select_related = ("incident",)
-    search_fields = ("title", "description", "incident__title")
+    search_fields = ("title", "description", "incident__title_en", "incident__title_zh_hans")
     readonly_fields = (
         "incident",
         "status",
@@ -74,7 +74,12 @@ class DecisionAdmin(admin.ModelAdmin):
         "incident__project",
     )
     list_select_related = ("alternative", "incident", "meeting", "recorded_by")
-    search_fields = ("rationale", "alternative__title", "incident__title")
+    search_fields = (
+        "rationale",
+        "alternative__title",
+        "incident__title_en",
+        "incident__title_zh_hans",
+    )
     date_hierarchy = "decided_at"
 
     def has_add_permission(self, request):

@@ -153,3 +153,25 @@ class CheckboxesField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
         return super()._check_values(value)
+
+
+def bilingual_row(name: str, **column_kwargs):
+    """The English and the Chinese of one text side by side (stacked on a phone)."""
+    from crispy_forms.layout import Column, Row
+
+    from .bilingual import column
+
+    css = column_kwargs.pop("css_class", "col-lg-6")
+    return Row(
+        Column(column(name, "en"), css_class=css),
+        Column(column(name, "zh-hans"), css_class=css),
+    )
+
+
+def mark_languages(form: forms.Form) -> None:
+    """Say on each text input which language it takes, for spell checkers and screen readers."""
+    for name, form_field in form.fields.items():
+        if name.endswith("_zh_hans"):
+            form_field.widget.attrs.setdefault("lang", "zh-Hans")
+        elif name.endswith("_en"):
+            form_field.widget.attrs.setdefault("lang", "en")

@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from apps.accounts.models import Profile
+from apps.core.bilingual import split_languages
 from apps.incidents import services as incident_services
-from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
+from apps.incidents.models import INCIDENT_TEXTS, Incident, IncidentSeverity, IncidentStatus
 from apps.outbox.models import EmailStatus, OutgoingEmail
 from apps.projects import services as project_services
 from apps.projects.models import Project, ProjectRole
@@ -100,6 +101,19 @@ def _project(
     return project
 
 
+def _both_languages(**texts) -> dict[str, str]:
+    """Each text as its two columns: an (English, Chinese) pair, or "中文 / English"."""
+    found = {}
+    for name, value in texts.items():
+        if isinstance(value, tuple):
+            english, chinese = value
+        else:
+            split = split_languages(value)
+            english, chinese = split["en"], split["zh-hans"]
+        found[f"{name}_en"], found[f"{name}_zh_hans"] = english, chinese
+    return found
+
+
 #: The statuses an incident passes through to reach a given one.
 PATHS = {
     IncidentStatus.PLAN_AGREED: [IncidentStatus.PLAN_AGREED],
@@ -116,13 +130,14 @@ def _incident(
     *, project, title, declared_by, declared_ago, now, first_contact_after=None, status=None, **kw
 ):
     """The incident and whether this run created it (its story is told only then)."""
-    existing = Incident.objects.filter(project=project, title=title).first()
+    texts = _both_languages(title=title, **{k: kw.pop(k) for k in INCIDENT_TEXTS if k in kw})
+    existing = Incident.objects.filter(project=project, title_en=texts["title_en"]).first()
     if existing is not None:
         return existing, False
     declared_at = now - declared_ago
     pm = declared_by
     incident = incident_services.incident_declare(
-        project=project, actor=pm, title=title, now=declared_at, **kw
+        project=project, actor=pm, now=declared_at, **texts, **kw
     )
     if first_contact_after is not None:
         incident = incident_services.incident_record_first_contact(
@@ -150,7 +165,7 @@ def demo_status_link(user) -> str:
     token = hmac.new(settings.SECRET_KEY.encode(), b"candor-demo-link", hashlib.sha256)
     token = base64.urlsafe_b64encode(token.digest()[:24]).decode().rstrip("=")
     if not ShareLink.objects.filter(token_hash=hash_token(token)).exists():
-        incident = Incident.objects.get(title__startswith="调度引擎性能瓶颈")
+        incident = Incident.objects.get(title_zh_hans__startswith="调度引擎性能瓶颈")
         link_create(
             actor=user,
             incident=incident,

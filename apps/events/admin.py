@@ -11,7 +11,14 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "verb", "who", "object_repr", "incident", "project")
     list_filter = ("verb", ("actor", admin.EmptyFieldListFilter), "project")
     list_select_related = ("actor", "incident", "project")
-    search_fields = ("verb", "object_repr", "actor__username", "incident__title", "key")
+    search_fields = (
+        "verb",
+        "object_repr",
+        "actor__username",
+        "incident__title_en",
+        "incident__title_zh_hans",
+        "key",
+    )
     date_hierarchy = "occurred_at"
     readonly_fields = [f.name for f in Event._meta.fields]
 

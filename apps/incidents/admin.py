@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import columns
 from apps.core.forms import add_service_errors
 
 from . import services
@@ -34,7 +35,8 @@ class IncidentAdmin(admin.ModelAdmin):
     form = IncidentAdminForm
 
     list_display = (
-        "title",
+        "title_en",
+        "title_zh_hans",
         "project",
         "severity",
         "status",
@@ -45,7 +47,7 @@ class IncidentAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "severity", "project__client", "project")
     list_select_related = ("project",)
-    search_fields = ("title", "summary", "cause", "cause_origin", "project__name")
+    search_fields = (*columns("title", "summary", "cause", "cause_origin"), "project__name")
     date_hierarchy = "declared_at"
     autocomplete_fields = ("project", "declared_by")
     readonly_fields = (
@@ -61,13 +63,20 @@ class IncidentAdmin(admin.ModelAdmin):
         "update_cadence",
     )
     fieldsets = (
-        (None, {"fields": ("project", "title", "summary", "severity", "declared_by")}),
-        (_("Cause"), {"fields": ("cause", "cause_origin")}),
+        (None, {"fields": ("project", *columns("title", "summary"), "severity", "declared_by")}),
+        (_("Cause"), {"fields": columns("cause", "cause_origin")}),
         (
             _("State and impact"),
-            {"fields": ("current_state", "impact_schedule_days", "impact_cost", "impact_scope")},
+            {
+                "fields": (
+                    *columns("current_state"),
+                    "impact_schedule_days",
+                    "impact_cost",
+                    *columns("impact_scope"),
+                )
+            },
         ),
-        (_("What we will say and do"), {"fields": ("first_step", "apology")}),
+        (_("What we will say and do"), {"fields": columns("first_step", "apology")}),
         (_("Internal only"), {"fields": ("internal_notes",)}),
         (_("Deadlines"), {"fields": readonly_fields}),
     )

@@ -1,45 +1,70 @@
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
+from apps.core.fields import bilingual_row, mark_languages
 
-from .models import MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
+from .models import INCIDENT_TEXTS, MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
+
+#: Above the texts: why there are two of each.
+BILINGUAL_HELP = _(
+    "Write each text in English and in Chinese: each client contact reads their own "
+    "language. A text in one language only is shown to everyone, marked as such."
+)
+
+
+def bilingual_help() -> HTML:
+    return HTML(format_html('<p class="small text-body-secondary">{}</p>', BILINGUAL_HELP))
+
 
 DISCLOSURE_LAYOUT = (
     Fieldset(
         _("What happened"),
-        "title",
-        "summary",
+        bilingual_row("title"),
+        bilingual_row("summary"),
         "severity",
     ),
     Fieldset(
         _("Cause"),
-        "cause",
-        "cause_origin",
+        bilingual_row("cause"),
+        bilingual_row("cause_origin"),
     ),
     Fieldset(
         _("Current state and impact"),
-        "current_state",
+        bilingual_row("current_state"),
         Row(
             Column("impact_schedule_days", css_class="col-md-6"),
             Column("impact_cost", css_class="col-md-6"),
         ),
-        "impact_scope",
+        bilingual_row("impact_scope"),
     ),
     Fieldset(
         _("What we will say and do"),
-        "first_step",
-        "apology",
+        bilingual_row("first_step"),
+        bilingual_row("apology"),
     ),
     Fieldset(
         _("Internal only"),
         "internal_notes",
     ),
 )
+
+#: The rows a text area gets, by text.
+ROWS = {
+    "summary": 4,
+    "cause": 3,
+    "cause_origin": 3,
+    "current_state": 3,
+    "impact_scope": 2,
+    "first_step": 2,
+    "apology": 2,
+}
 
 
 class IncidentForm(forms.ModelForm):
@@ -48,50 +73,44 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = (
-            "title",
-            "summary",
+            *columns(*INCIDENT_TEXTS),
             "severity",
-            "cause",
-            "cause_origin",
-            "current_state",
             "impact_schedule_days",
             "impact_cost",
-            "impact_scope",
-            "first_step",
-            "apology",
             "internal_notes",
         )
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "cause_origin": forms.Textarea(attrs={"rows": 3}),
-            "current_state": forms.Textarea(attrs={"rows": 3}),
-            "impact_scope": forms.Textarea(attrs={"rows": 2}),
-            "first_step": forms.Textarea(attrs={"rows": 2}),
-            "apology": forms.Textarea(attrs={"rows": 2}),
+            **{
+                name: forms.Textarea(attrs={"rows": ROWS[text]})
+                for text in ROWS
+                for name in columns(text)
+            },
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["impact_cost"].widget.attrs.setdefault("step", "0.01")
+        mark_languages(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            bilingual_help(),
             *DISCLOSURE_LAYOUT,
             Div(Submit("submit", submit_label or _("Save")), css_class="mt-3"),
         )
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Give the incident a short title."))
-        return title
-
-    def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError(_("Say briefly what happened."))
-        return summary
+    def clean(self):
+        cleaned = super().clean()
+        for name in columns(*INCIDENT_TEXTS):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        if not (cleaned.get("title_en") or cleaned.get("title_zh_hans")):
+            self.add_error(
+                "title_en", _("Give the incident a short title, in English or in Chinese.")
+            )
+        if not (cleaned.get("summary_en") or cleaned.get("summary_zh_hans")):
+            self.add_error("summary_en", _("Say briefly what happened, in English or in Chinese."))
+        return cleaned
 
     def clean_impact_cost(self):
         cost = self.cleaned_data.get("impact_cost")

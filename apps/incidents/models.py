@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from apps.core.bilingual import Bilingual, pair
 from apps.projects.models import Project
 
 
@@ -67,18 +68,40 @@ class ChecklistItem:
     hint: Promise
 
 
+#: The incident's texts the client reads, each in English and in Chinese.
+INCIDENT_TEXTS = (
+    "title",
+    "summary",
+    "cause",
+    "cause_origin",
+    "current_state",
+    "impact_scope",
+    "first_step",
+    "apology",
+)
+
+
 class Incident(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("project")
     )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("what happened"))
-    cause = models.TextField(_("cause"), blank=True, help_text=_("What caused the failure."))
-    cause_origin = models.TextField(
-        _("how it arose"), blank=True, help_text=_("How the problem came about, step by step.")
+    # What the client is told, in English and in Chinese (apps.core.bilingual).
+    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
+    summary_en, summary_zh_hans = pair(models.TextField, _("what happened"), blank=True)
+    cause_en, cause_zh_hans = pair(
+        models.TextField, _("cause"), blank=True, help_text=_("What caused the failure.")
     )
-    current_state = models.TextField(
-        _("current state"), blank=True, help_text=_("Where the project stands now.")
+    cause_origin_en, cause_origin_zh_hans = pair(
+        models.TextField,
+        _("how it arose"),
+        blank=True,
+        help_text=_("How the problem came about, step by step."),
+    )
+    current_state_en, current_state_zh_hans = pair(
+        models.TextField,
+        _("current state"),
+        blank=True,
+        help_text=_("Where the project stands now."),
     )
     impact_schedule_days = models.PositiveIntegerField(
         _("schedule slip (days)"),
@@ -90,15 +113,30 @@ class Incident(models.Model):
     impact_cost = models.DecimalField(
         _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    impact_scope = models.TextField(_("deliverables and scope affected"), blank=True)
-    first_step = models.TextField(
+    impact_scope_en, impact_scope_zh_hans = pair(
+        models.TextField, _("deliverables and scope affected"), blank=True
+    )
+    first_step_en, first_step_zh_hans = pair(
+        models.TextField,
         _("first action step"),
         blank=True,
         help_text=_("The first concrete thing the team is doing about it."),
     )
-    apology = models.TextField(
-        _("apology"), blank=True, help_text=_("The apology the client will hear from us.")
+    apology_en, apology_zh_hans = pair(
+        models.TextField,
+        _("apology"),
+        blank=True,
+        help_text=_("The apology the client will hear from us."),
     )
+    title = Bilingual()
+    summary = Bilingual()
+    cause = Bilingual()
+    cause_origin = Bilingual()
+    current_state = Bilingual()
+    impact_scope = Bilingual()
+    first_step = Bilingual()
+    apology = Bilingual()
+    #: Only for the team, in whatever language the team writes.
     internal_notes = models.TextField(
         _("internal notes"),
         blank=True,
@@ -153,6 +191,10 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=models.Q(first_contact_due_at__gt=models.F("declared_at")),
                 name="incident_first_contact_after_declared",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""),
+                name="incident_has_a_title",
             ),
         ]
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bilingual import columns
 from apps.core.concurrency import EditConflict, save_if_unchanged
 from apps.core.slots import Slot
 from apps.events.services import Actor, event_record, record_changes, snapshot
@@ -24,6 +25,7 @@ from apps.projects.models import MAX_FIRST_CONTACT_WINDOW_HOURS, Project
 
 from .models import (
     DEFAULT_CADENCE,
+    INCIDENT_TEXTS,
     MAX_CADENCE,
     MIN_CADENCE,
     TRANSITIONS,
@@ -39,20 +41,28 @@ ONE_TICK = timedelta(microseconds=1)
 #: ``incident``, ``previous`` (the status before), ``actor`` and ``now``.
 STATUS_CHANGED = Slot("after an incident's status changed")
 
+#: The columns of the texts the client is told, in both languages.
+TEXT_COLUMNS = columns(*INCIDENT_TEXTS)
 #: Fields that describe the incident to the client (and the internal notes).
-DISCLOSURE_FIELDS = (
-    "title",
-    "summary",
-    "cause",
-    "cause_origin",
-    "current_state",
-    "impact_schedule_days",
-    "impact_cost",
-    "impact_scope",
-    "first_step",
-    "apology",
-    "internal_notes",
-)
+DISCLOSURE_FIELDS = (*TEXT_COLUMNS, "impact_schedule_days", "impact_cost", "internal_notes")
+
+
+def _check_texts(texts: dict) -> dict:
+    """The texts trimmed; a title and what happened in one language at least."""
+    unknown = set(texts) - set(TEXT_COLUMNS)
+    if unknown:
+        raise TypeError(f"Unknown incident texts: {sorted(unknown)}")
+    return {name: (value or "").strip() for name, value in texts.items()}
+
+
+def _require_title_and_summary(incident: Incident) -> None:
+    errors = {}
+    if not incident.title:
+        errors["title_en"] = _("Give the incident a short title, in English or in Chinese.")
+    if not incident.summary:
+        errors["summary_en"] = _("Say briefly what happened, in English or in Chinese.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def ensure_not_closed(incident: Incident) -> None:
@@ -100,25 +110,22 @@ def incident_declare(
     *,
     project: Project,
     actor: AbstractBaseUser,
-    title: str,
-    summary: str,
     severity: str = IncidentSeverity.HIGH,
-    cause: str = "",
-    cause_origin: str = "",
-    current_state: str = "",
     impact_schedule_days: int | None = None,
     impact_cost: Decimal | None = None,
-    impact_scope: str = "",
-    first_step: str = "",
-    apology: str = "",
     internal_notes: str = "",
     now: datetime | None = None,
+    **texts: str,
 ) -> Incident:
     """Declare an incident: the first-contact clock starts now.
 
-    The deadline is ``declared_at + the project's window`` (never more than 24 h,
-    whatever the project row says); the update cadence follows the severity.
+    ``texts`` are what the client will read, by column (``title_en``,
+    ``cause_zh_hans``, …); a title and what happened are needed in one
+    language at least. The deadline is ``declared_at + the project's window``
+    (never more than 24 h, whatever the project row says); the update
+    cadence follows the severity.
     """
+    texts = _check_texts(texts)
     now = now or timezone.now()
     if Project.objects.filter(pk=project.pk, archived_at__isnull=False).exists():
         raise ValidationError(
@@ -129,23 +136,17 @@ def incident_declare(
     incident = Incident(
         project=project,
         declared_by=actor,
-        title=title.strip(),
-        summary=summary.strip(),
         severity=severity,
-        cause=cause,
-        cause_origin=cause_origin,
-        current_state=current_state,
         impact_schedule_days=impact_schedule_days,
         impact_cost=impact_cost,
-        impact_scope=impact_scope,
-        first_step=first_step,
-        apology=apology,
         internal_notes=internal_notes,
+        **texts,
         status=IncidentStatus.DECLARED,
         declared_at=now,
         first_contact_due_at=now + timedelta(hours=window_hours),
         update_cadence=default_cadence(severity),
     )
+    _require_title_and_summary(incident)
     incident.full_clean()
     incident.save()
     event_record(
@@ -200,6 +201,7 @@ def incident_update_disclosure(
     before = snapshot(saved, recorded)
     for name, value in fields.items():
         setattr(saved, name, value.strip() if isinstance(value, str) else value)
+    _require_title_and_summary(saved)
     written = [*fields, "severity", "updated_at"]
     if severity is not None and severity != saved.severity:
         old_default = default_cadence(saved.severity)

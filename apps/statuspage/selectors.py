@@ -24,7 +24,8 @@ from apps.communications.models import (
     StatusUpdate,
     UpdateStatus,
 )
-from apps.incidents.models import Incident
+from apps.core.bilingual import columns
+from apps.incidents.models import INCIDENT_TEXTS, Incident
 from apps.projects.models import ClientContact
 
 from .models import ShareLink, hash_token
@@ -33,16 +34,9 @@ from .models import ShareLink, hash_token
 PUBLIC_INCIDENT_FIELDS = (
     "id",
     "project_id",
-    "title",
-    "summary",
-    "cause",
-    "cause_origin",
-    "current_state",
+    *columns(*INCIDENT_TEXTS),
     "impact_schedule_days",
     "impact_cost",
-    "impact_scope",
-    "first_step",
-    "apology",
     "severity",
     "status",
     "declared_at",
@@ -286,7 +280,14 @@ def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:
     return list(
         StatusUpdate.objects.filter(incidents, status=UpdateStatus.PUBLISHED)
         .select_related("incident")
-        .only("id", "body_en", "body_zh_hans", "published_at", "incident__id", "incident__title")
+        .only(
+            "id",
+            "body_en",
+            "body_zh_hans",
+            "published_at",
+            "incident__id",
+            *(f"incident__{c}" for c in columns("title")),
+        )
         .order_by("-published_at")[:limit]
     )
 

@@ -40,12 +40,12 @@ def new_events(before) -> list[Event]:
 
 def test_an_edit_made_over_someone_elses_records_nothing(informed, pm, before):
     stale = informed.version
-    incidents.incident_update_disclosure(incident=informed, actor=pm, cause="First.")
+    incidents.incident_update_disclosure(incident=informed, actor=pm, cause_en="First.")
     first = set(Event.objects.values_list("pk", flat=True))
 
     with pytest.raises(EditConflict):
         incidents.incident_update_disclosure(
-            incident=informed, actor=pm, expected_version=stale, cause="Second."
+            incident=informed, actor=pm, expected_version=stale, cause_en="Second."
         )
 
     assert set(Event.objects.values_list("pk", flat=True)) == first

@@ -228,13 +228,18 @@ def test_adding_and_changing_a_contact_are_recorded(project, pm):
 
 def test_declaring_an_incident_records_who_declared_it_and_the_deadline(project, pm, now):
     incident = incidents.incident_declare(
-        project=project, actor=pm, title="Dispatch too slow", summary="40 s, not 2 s.", now=now
+        project=project,
+        actor=pm,
+        title_en="Dispatch too slow",
+        summary_en="40 s, not 2 s.",
+        now=now,
     )
 
     event = recorded("incident.declared")
     assert_event(event, actor=pm, obj=incident, incident=incident)
     assert event.occurred_at == now
-    assert event.data["title"] == "Dispatch too slow"
+    assert event.data["title_en"] == "Dispatch too slow"
+    assert event.data["title_zh_hans"] == ""
     assert event.data["first_contact_due_at"] == incident.first_contact_due_at.isoformat()
     assert event.data["update_cadence"] == int(incident.update_cadence.total_seconds())
 
@@ -243,7 +248,7 @@ def test_editing_the_disclosure_records_each_changed_field_before_and_after(inci
     incidents.incident_update_disclosure(
         incident=incident,
         actor=pm,
-        cause="The routing algorithm does not scale.",
+        cause_en="The routing algorithm does not scale.",
         impact_cost=Decimal("180000.00"),
         severity=IncidentSeverity.CRITICAL,
     )
@@ -251,10 +256,10 @@ def test_editing_the_disclosure_records_each_changed_field_before_and_after(inci
     event = recorded("incident.disclosure_changed")
     assert_event(event, actor=pm, obj=incident, incident=incident)
     changes = event.data["changes"]
-    assert changes["cause"] == {"before": "", "after": "The routing algorithm does not scale."}
+    assert changes["cause_en"] == {"before": "", "after": "The routing algorithm does not scale."}
     assert changes["impact_cost"] == {"before": None, "after": "180000.00"}
     assert changes["severity"] == {"before": "high", "after": "critical"}
-    assert "summary" not in changes  # unchanged fields are not on the record
+    assert "summary_en" not in changes  # unchanged fields are not on the record
 
 
 def test_changing_the_cadence_records_the_old_and_new_cadence(informed, pm):

@@ -61,11 +61,11 @@ def _conflict_table(html: str) -> list[tuple[str, str, str]]:
 
 def _disclosure(incident, **changes):
     data = {
-        "title": incident.title,
-        "summary": incident.summary,
+        "title_en": incident.title,
+        "summary_en": incident.summary,
         "severity": incident.severity,
-        "cause": incident.cause,
-        "current_state": incident.current_state,
+        "cause_en": incident.cause,
+        "current_state_en": incident.current_state,
         "version": str(incident.version),
     }
     return data | changes
@@ -73,14 +73,14 @@ def _disclosure(incident, **changes):
 
 def test_the_disclosure_service_refuses_an_outdated_version(informed):
     services.incident_update_disclosure(
-        incident=informed, expected_version=1, cause="Index.", actor=informed.declared_by
+        incident=informed, expected_version=1, cause_en="Index.", actor=informed.declared_by
     )
 
     with pytest.raises(EditConflict) as exc:
         services.incident_update_disclosure(
             incident=Incident.objects.get(pk=informed.pk),
             expected_version=1,
-            cause="Mine.",
+            cause_en="Mine.",
             actor=Incident.objects.get(pk=informed.pk).declared_by,
         )
 
@@ -98,15 +98,15 @@ def test_a_disclosure_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
     services.incident_update_disclosure(
         incident=Incident.objects.get(pk=informed.pk),
         expected_version=1,
-        cause="The routing algorithm does not scale.",
+        cause_en="The routing algorithm does not scale.",
         severity=IncidentSeverity.CRITICAL,
         actor=Incident.objects.get(pk=informed.pk).declared_by,
     )
 
     mine = _disclosure(
         informed,
-        cause="Load tests ran on a tenth of the fleet.",
-        current_state="85 % of the features are done.",
+        cause_en="Load tests ran on a tenth of the fleet.",
+        current_state_en="85 % of the features are done.",
         version="1",
     )
     response = client.post(url, mine)
@@ -115,13 +115,13 @@ def test_a_disclosure_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
     html = response.content.decode()
     assert "Someone else saved a change while you were editing" in html
     rows = {label: (theirs, yours) for label, theirs, yours in _conflict_table(html)}
-    assert rows["Cause"] == (
+    assert rows["Cause (English)"] == (
         "The routing algorithm does not scale.",
         "Load tests ran on a tenth of the fleet.",
     )
     assert rows["Severity"] == ("Critical", "High")
-    assert rows["Current state"] == ("—", escape("85 % of the features are done."))
-    assert "Title" not in rows  # the same in both
+    assert rows["Current state (English)"] == ("—", escape("85 % of the features are done."))
+    assert "Title (English)" not in rows  # the same in both
     # The form still holds what I typed, at the version saved now.
     assert "Load tests ran on a tenth of the fleet.</textarea>" in html
     assert _hidden_version(html) == "2"
@@ -141,18 +141,19 @@ def test_a_third_save_in_between_is_caught_again(informed, pm, login):
     url = reverse("incident_edit", args=[informed.pk])
     client = login(pm)
     services.incident_update_disclosure(
-        incident=informed, expected_version=1, cause="Two.", actor=informed.declared_by
+        incident=informed, expected_version=1, cause_en="Two.", actor=informed.declared_by
     )
-    first = client.post(url, _disclosure(informed, cause="Mine.", version="1"))
+    first = client.post(url, _disclosure(informed, cause_en="Mine.", version="1"))
     services.incident_update_disclosure(
         incident=Incident.objects.get(pk=informed.pk),
         expected_version=2,
-        cause="Three.",
+        cause_en="Three.",
         actor=Incident.objects.get(pk=informed.pk).declared_by,
     )
 
     second = client.post(
-        url, _disclosure(informed, cause="Mine.", version=_hidden_version(first.content.decode()))
+        url,
+        _disclosure(informed, cause_en="Mine.", version=_hidden_version(first.content.decode())),
     )
 
     assert second.status_code == 409
@@ -163,7 +164,7 @@ def test_a_third_save_in_between_is_caught_again(informed, pm, login):
 
 def test_an_edit_without_conflict_moves_the_version_on(informed, pm, login):
     response = login(pm).post(
-        reverse("incident_edit", args=[informed.pk]), _disclosure(informed, cause="Index.")
+        reverse("incident_edit", args=[informed.pk]), _disclosure(informed, cause_en="Index.")
     )
 
     assert response.status_code == 302
@@ -172,7 +173,7 @@ def test_an_edit_without_conflict_moves_the_version_on(informed, pm, login):
 
 
 def test_a_missing_version_is_explained_not_saved(informed, pm, login):
-    data = _disclosure(informed, cause="Index.")
+    data = _disclosure(informed, cause_en="Index.")
     del data["version"]
 
     response = login(pm).post(reverse("incident_edit", args=[informed.pk]), data)
@@ -187,12 +188,12 @@ def test_the_admin_saves_over_the_current_version(informed, login, db):
 
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     services.incident_update_disclosure(
-        incident=informed, expected_version=1, cause="Two.", actor=informed.declared_by
+        incident=informed, expected_version=1, cause_en="Two.", actor=informed.declared_by
     )
 
     response = login(root).post(
         reverse("admin:incidents_incident_change", args=[informed.pk]),
-        {"title": "Corrected", "summary": informed.summary, "severity": informed.severity},
+        {"title_en": "Corrected", "summary_en": informed.summary, "severity": informed.severity},
     )
 
     assert response.status_code == 302

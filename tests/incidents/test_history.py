@@ -34,7 +34,7 @@ def edited(incident, pm, now):
     incidents.incident_update_disclosure(
         incident=incident,
         actor=pm,
-        cause="The routing algorithm does not scale.",
+        cause_en="The routing algorithm does not scale.",
         impact_cost=Decimal("180000"),
         severity=IncidentSeverity.CRITICAL,
         now=now + HOUR,
@@ -146,7 +146,7 @@ def test_dates_in_the_wrong_order_are_refused(edited, pm, login, now):
 
 
 def test_what_was_typed_is_shown_as_text_never_run(incident, pm, login):
-    incidents.incident_update_disclosure(incident=incident, actor=pm, cause=SCRIPT)
+    incidents.incident_update_disclosure(incident=incident, actor=pm, cause_en=SCRIPT)
 
     html = login(pm).get(_url(incident)).content.decode()
 
@@ -159,7 +159,7 @@ def test_the_history_costs_the_same_queries_for_3_or_90_events(pm, project, logi
         incident = informed_incident(project=project, declared_by=pm, now=now)
         for i in range(count):
             incidents.incident_update_disclosure(
-                incident=incident, actor=pm, cause=f"Cause {i}", now=now + i * HOUR
+                incident=incident, actor=pm, cause_en=f"Cause {i}", now=now + i * HOUR
             )
         client = login(pm)
         with CaptureQueriesContext(connection) as captured:
@@ -172,7 +172,7 @@ def test_the_history_costs_the_same_queries_for_3_or_90_events(pm, project, logi
 def test_a_long_history_is_paged_newest_first(incident, pm, login, now):
     for i in range(60):
         incidents.incident_update_disclosure(
-            incident=incident, actor=pm, current_state=f"State {i}", now=now + i * HOUR
+            incident=incident, actor=pm, current_state_en=f"State {i}", now=now + i * HOUR
         )
     client = login(pm)
 

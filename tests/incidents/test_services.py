@@ -80,7 +80,7 @@ def test_declaring_without_a_title_is_refused(now):
     with pytest.raises(ValidationError) as exc:
         IncidentFactory(title="   ", now=now)
 
-    assert "title" in exc.value.message_dict
+    assert "title_en" in exc.value.message_dict
 
 
 def test_declaring_an_unknown_severity_is_refused(now):
@@ -431,7 +431,7 @@ def test_editing_the_disclosure_saves_the_fields(now):
 
     services.incident_update_disclosure(
         incident=incident,
-        cause="  A bad index.  ",
+        cause_en="  A bad index.  ",
         impact_cost=Decimal("1200.50"),
         now=now,
         actor=incident.declared_by,
@@ -452,7 +452,7 @@ def test_editing_a_closed_incident_is_refused(now):
 
     with pytest.raises(ValidationError) as exc:
         services.incident_update_disclosure(
-            incident=incident, cause="Too late", now=now, actor=incident.declared_by
+            incident=incident, cause_en="Too late", now=now, actor=incident.declared_by
         )
 
     assert exc.value.code == "closed"

@@ -11,9 +11,13 @@ from tests.helpers import REQUIRED_EN, REQUIRED_ZH, SCRIPT, assert_rejected
 
 pytestmark = pytest.mark.django_db
 
+NO_TITLE = "Give the incident a short title, in English or in Chinese."
+NO_SUMMARY = "Say briefly what happened, in English or in Chinese."
+NO_SUMMARY_ZH = "请用中文或英文简要说明发生了什么。"
+
 DECLARE = {
-    "title": "Dispatch engine too slow",
-    "summary": "Response time is 40 s with the full fleet.",
+    "title_en": "Dispatch engine too slow",
+    "summary_en": "Response time is 40 s with the full fleet.",
     "severity": "critical",
 }
 
@@ -36,7 +40,7 @@ def test_declaring_through_the_form_puts_it_on_the_dashboard_with_a_24_hour_coun
     assert response.redirect_chain == [(reverse("incident_detail", args=[incident.pk]), 302)]
     assert "The client must hear from you within 24 hours." in response.content.decode()
     dashboard = client.get(reverse("dashboard")).content.decode()
-    assert DECLARE["title"] in dashboard
+    assert DECLARE["title_en"] in dashboard
     assert "First contact due" in dashboard
     due = (now + timedelta(hours=24)).isoformat()
     assert f'data-deadline="{due}"' in dashboard
@@ -73,13 +77,13 @@ def test_the_countdown_shrinks_as_time_passes(project, pm, login, now):
 
 def test_declaring_with_the_whole_disclosure_completes_the_checklist(project, pm, login, now):
     data = DECLARE | {
-        "cause": "The routing algorithm is exponential.",
-        "cause_origin": "Load tests used 300 trucks.",
-        "current_state": "85% done.",
+        "cause_en": "The routing algorithm is exponential.",
+        "cause_origin_en": "Load tests used 300 trucks.",
+        "current_state_en": "85% done.",
         "impact_schedule_days": "30",
         "impact_cost": "180000.00",
-        "first_step": "Assess partitioned dispatch.",
-        "apology": "We are sorry.",
+        "first_step_en": "Assess partitioned dispatch.",
+        "apology_en": "We are sorry.",
     }
     client = login(pm)
 
@@ -134,11 +138,11 @@ def test_declare_page_states_the_projects_window(project, pm, login):
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("title", "", REQUIRED_EN),
-        ("title", "   ", REQUIRED_EN),
-        ("title", "x" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
-        ("title", "nul\x00byte", "Null characters are not allowed."),
-        ("summary", "", REQUIRED_EN),
+        ("title_en", "", NO_TITLE),
+        ("title_en", "   ", NO_TITLE),
+        ("title_en", "x" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
+        ("title_en", "nul\x00byte", "Null characters are not allowed."),
+        ("summary_en", "", NO_SUMMARY),
         ("severity", "apocalyptic", "Select a valid choice. apocalyptic is not one of"),
         ("impact_schedule_days", "soon", "Enter a whole number."),
         ("impact_schedule_days", "-3", "Ensure this value is greater than or equal to 0."),
@@ -154,7 +158,7 @@ def test_declare_page_states_the_projects_window(project, pm, login):
 def test_bad_declaration_is_explained_and_keeps_what_was_typed(
     project, pm, login, now, field, value, error
 ):
-    data = DECLARE | {"cause": SCRIPT, "current_state": "Half the fleet", field: value}
+    data = DECLARE | {"cause_en": SCRIPT, "current_state_en": "Half the fleet", field: value}
 
     response = login(pm).post(_declare_url(project), data)
 
@@ -168,15 +172,17 @@ def test_bad_declaration_is_explained_and_keeps_what_was_typed(
 def test_bad_declaration_is_explained_in_chinese(project, pm, login, now):
     client = login(pm, language="zh-hans")
 
-    response = client.post(_declare_url(project), DECLARE | {"title": "", "summary": "延期"})
+    response = client.post(
+        _declare_url(project), DECLARE | {"title_en": "", "summary_en": "", "cause_zh_hans": "延期"}
+    )
 
-    html = assert_rejected(response, error=REQUIRED_ZH, kept=("延期",))
+    html = assert_rejected(response, error=NO_SUMMARY_ZH, kept=("延期",))
     assert '<html lang="zh-hans">' in html
 
 
 def test_script_in_a_title_is_shown_as_text(project, pm, login, now):
     client = login(pm)
-    client.post(_declare_url(project), DECLARE | {"title": SCRIPT, "summary": SCRIPT})
+    client.post(_declare_url(project), DECLARE | {"title_en": SCRIPT, "summary_en": SCRIPT})
     incident = Incident.objects.get()
 
     for url in (reverse("dashboard"), reverse("incident_detail", args=[incident.pk])):
@@ -208,8 +214,8 @@ def test_a_schedule_slip_of_ten_years_is_stored(project, pm, login, now):
 
 def _edit_data(incident, **changes):
     data = {
-        "title": incident.title,
-        "summary": incident.summary,
+        "title_en": incident.title,
+        "summary_en": incident.summary,
         "severity": incident.severity,
         "version": incident.version,
     }
@@ -221,7 +227,9 @@ def test_pm_edits_the_disclosure_and_the_checklist_follows(incident, pm, login):
 
     response = client.post(
         reverse("incident_edit", args=[incident.pk]),
-        _edit_data(incident, current_state="Half the fleet is routed by hand.", apology="Sorry."),
+        _edit_data(
+            incident, current_state_en="Half the fleet is routed by hand.", apology_en="Sorry."
+        ),
         follow=True,
     )
 
@@ -245,7 +253,7 @@ def test_raising_the_severity_in_the_form_moves_a_default_cadence(incident, pm, 
 
 
 def test_edit_form_shows_the_saved_disclosure(incident, pm, login):
-    incident.cause = "A bad index."
+    incident.cause_en = "A bad index."
     incident.save()
 
     html = login(pm).get(reverse("incident_edit", args=[incident.pk])).content.decode()
@@ -257,9 +265,9 @@ def test_edit_form_shows_the_saved_disclosure(incident, pm, login):
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("title", "", REQUIRED_EN),
-        ("title", "y" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
-        ("summary", "  ", REQUIRED_EN),
+        ("title_en", "", NO_TITLE),
+        ("title_en", "y" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
+        ("summary_en", "  ", NO_SUMMARY),
         ("severity", "bogus", "Select a valid choice. bogus is not one of"),
         ("impact_cost", "-0.01", "Enter the cost impact as a positive amount."),
         ("impact_cost", "12345678901234567890", "no more than 14 digits"),
@@ -267,7 +275,7 @@ def test_edit_form_shows_the_saved_disclosure(incident, pm, login):
     ],
 )
 def test_bad_edit_is_explained_and_keeps_what_was_typed(incident, pm, login, field, value, error):
-    data = _edit_data(incident, cause=SCRIPT, apology="Deeply sorry", **{field: value})
+    data = _edit_data(incident, cause_en=SCRIPT, apology_en="Deeply sorry", **{field: value})
 
     response = login(pm).post(reverse("incident_edit", args=[incident.pk]), data)
 
@@ -280,10 +288,10 @@ def test_bad_edit_is_explained_and_keeps_what_was_typed(incident, pm, login, fie
 def test_bad_edit_is_explained_in_chinese(incident, pm, login):
     response = login(pm, language="zh-hans").post(
         reverse("incident_edit", args=[incident.pk]),
-        _edit_data(incident, summary="", cause="数据质量"),
+        _edit_data(incident, summary_en="", cause_zh_hans="数据质量"),
     )
 
-    assert_rejected(response, error=REQUIRED_ZH, kept=("数据质量",))
+    assert_rejected(response, error=NO_SUMMARY_ZH, kept=("数据质量",))
 
 
 def test_editing_a_closed_incident_is_refused_with_a_message(pm, project, login, now):
@@ -294,7 +302,7 @@ def test_editing_a_closed_incident_is_refused_with_a_message(pm, project, login,
     assert incident.status == IncidentStatus.CLOSED
 
     response = login(pm).post(
-        reverse("incident_edit", args=[incident.pk]), _edit_data(incident, cause="Late edit")
+        reverse("incident_edit", args=[incident.pk]), _edit_data(incident, cause_en="Late edit")
     )
 
     assert_rejected(response, error="The incident is closed: its record is final.")

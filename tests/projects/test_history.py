@@ -59,7 +59,7 @@ def test_the_projects_history_costs_the_same_queries_however_long(project, pm, l
     few = queries()
     for i in range(30):
         incident = IncidentFactory(project=project, declared_by=pm, now=now)
-        incidents.incident_update_disclosure(incident=incident, actor=pm, cause=f"Cause {i}")
+        incidents.incident_update_disclosure(incident=incident, actor=pm, cause_en=f"Cause {i}")
 
     assert queries() == few
 

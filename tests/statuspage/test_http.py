@@ -122,7 +122,7 @@ def test_every_change_the_client_can_see_gives_a_new_etag(client, incident, pm, 
         30,
         lambda: incidents.incident_update_disclosure(
             incident=incident,
-            current_state="Half of the data is migrated.",
+            current_state_en="Half of the data is migrated.",
             actor=incident.declared_by,
         ),
         "Half of the data is migrated.",
