@@ -13,9 +13,13 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: Every app at its latest migration but these, before the move (an incident then
-#: had one title).
-BEFORE = {"reminders": "0003_action_overdue", "incidents": "0005_alter_incident_project"}
+#: Every app at its latest migration but these, before the move (an incident and
+#: an action then had one title).
+BEFORE = {
+    "reminders": "0003_action_overdue",
+    "incidents": "0005_alter_incident_project",
+    "actionplans": "0002_alter_actionitem_incident_alter_remedy_incident",
+}
 MOMENT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 
@@ -109,6 +113,8 @@ def test_moving_heartbeats_notifications_and_reminder_subjects_keeps_every_row()
         both = Incident.objects.get(pk=incident.pk + 1)
         assert (both.title_zh_hans, both.title_en) == ("调度引擎瓶颈", "Dispatch bottleneck")
         assert (both.summary_zh_hans, both.summary_en) == ("压力测试未通过。", "")
+        moved = apps.get_model("actionplans", "ActionItem").objects.get(pk=item.pk)
+        assert (moved.title_en, moved.title_zh_hans) == ("Load test", "")
         Reminder = apps.get_model("reminders", "Reminder")
         assert Reminder.objects.get(pk=on_item.pk).action_item_id == item.pk
         assert Reminder.objects.get(pk=on_incident.pk).action_item_id is None

@@ -47,8 +47,10 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "client_visible", "incident__project")
     list_select_related = ("incident", "owner")
     search_fields = (
-        "title",
-        "description",
+        "title_en",
+        "title_zh_hans",
+        "description_en",
+        "description_zh_hans",
         "incident__title_en",
         "incident__title_zh_hans",
         "owner__username",
@@ -106,9 +108,22 @@ class RemedyAdmin(admin.ModelAdmin):
     list_display = ("kind", "incident", "value", "offered_at", "answer", "answered_at")
     list_filter = ("answer", "kind", "incident__project")
     list_select_related = ("incident",)
-    search_fields = ("description", "incident__title_en", "incident__title_zh_hans")
+    search_fields = (
+        "description_en",
+        "description_zh_hans",
+        "incident__title_en",
+        "incident__title_zh_hans",
+    )
     date_hierarchy = "offered_at"
-    readonly_fields = ("incident", "kind", "description", "value", "offered_at", "offered_by")
+    readonly_fields = (
+        "incident",
+        "kind",
+        "description_en",
+        "description_zh_hans",
+        "value",
+        "offered_at",
+        "offered_by",
+    )
     fields = (*readonly_fields, "answer", "answered_at")
 
     def has_add_permission(self, request):

@@ -12,18 +12,30 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
 from apps.core.fields import (
     AMOUNT,
     AMOUNT_ERRORS,
     IdChoiceField,
     LocalDateTimeField,
+    bilingual_help,
+    bilingual_row,
     in_your_time_zone,
-    text_field,
+    line_pair,
+    require_one_language,
+    text_pair,
 )
 from apps.incidents.models import Incident
 
-from .models import ActionItem, ActionItemKind, ActionItemStatus, RemedyAnswer, RemedyKind
+from .models import (
+    ITEM_TEXTS,
+    ActionItem,
+    ActionItemKind,
+    ActionItemStatus,
+    RemedyAnswer,
+    RemedyKind,
+)
 from .services import OWNER_ROLES
 
 PROGRESS_ERROR = _("Progress is a percentage from 0 to 100.")
@@ -57,12 +69,10 @@ class ActionItemForm(forms.Form):
         choices=ActionItemKind.choices,
         error_messages={"invalid_choice": _("Choose remediation or prevention.")},
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        error_messages={"required": _("Give the action a short title.")},
+    title_en, title_zh_hans = line_pair(_("Title"))
+    description_en, description_zh_hans = text_pair(
+        _("Description"), help_text=_("What exactly will be done, and how.")
     )
-    description = text_field(_("Description"), help_text=_("What exactly will be done, and how."))
     owner = OwnerChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
     due_at = LocalDateTimeField(label=_("Due"), help_text=in_your_time_zone())
     client_visible = forms.BooleanField(
@@ -86,19 +96,22 @@ class ActionItemForm(forms.Form):
     def layout_fields(self):
         return (
             Row(Column("kind", css_class="col-md-6"), Column("owner", css_class="col-md-6")),
-            "title",
-            "description",
+            bilingual_help(),
+            bilingual_row("title"),
+            bilingual_row("description"),
             Row(
                 Column("due_at", css_class="col-md-6"),
                 Column("client_visible", css_class="col-md-6 pt-md-4"),
             ),
         )
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Give the action a short title."))
-        return title
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "title", _("Give the action a short title."))
+        for name in columns("description", "dropped_reason"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        return cleaned
 
 
 class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
@@ -122,7 +135,7 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
         },
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )
-    dropped_reason = text_field(
+    dropped_reason_en, dropped_reason_zh_hans = text_pair(
         _("Why it was dropped"),
         rows=2,
         help_text=_("Needed when the action is dropped; the client may see it."),
@@ -135,14 +148,12 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
         kwargs.setdefault("initial", {}).update(
             {
                 "kind": item.kind,
-                "title": item.title,
-                "description": item.description,
+                **{name: getattr(item, name) for name in columns(*ITEM_TEXTS)},
                 "owner": item.owner_id,
                 "due_at": item.due_at,
                 "client_visible": item.client_visible,
                 "status": item.status,
                 "progress": item.progress,
-                "dropped_reason": item.dropped_reason,
                 "version": item.version,
             }
         )
@@ -152,7 +163,7 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
         return (
             *super().layout_fields(),
             Row(Column("status", css_class="col-md-6"), Column("progress", css_class="col-md-6")),
-            "dropped_reason",
+            bilingual_row("dropped_reason"),
         )
 
 
@@ -164,11 +175,8 @@ class RemedyForm(forms.Form):
         choices=RemedyKind.choices,
         error_messages={"invalid_choice": _("Choose a kind of remedy from the list.")},
     )
-    description = text_field(
-        _("Description"),
-        required=True,
-        help_text=_("What exactly is offered, for how long, on what terms."),
-        error_messages={"required": _("Describe what is offered.")},
+    description_en, description_zh_hans = text_pair(
+        _("Description"), help_text=_("What exactly is offered, for how long, on what terms.")
     )
     value = forms.DecimalField(
         label=_("Value"),
@@ -187,16 +195,16 @@ class RemedyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("kind", css_class="col-md-6"), Column("offered_at", css_class="col-md-6")),
-            "description",
+            bilingual_help(),
+            bilingual_row("description"),
             Row(Column("value", css_class="col-md-6")),
             Div(Submit("submit", _("Record the offer")), css_class="mt-3"),
         )
 
-    def clean_description(self):
-        description = self.cleaned_data["description"].strip()
-        if not description:
-            raise forms.ValidationError(_("Describe what is offered."))
-        return description
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "description", _("Describe what is offered."))
+        return cleaned
 
 
 class RemedyAnswerForm(forms.Form):

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import Bilingual, pair
 from apps.incidents.models import Incident
 
 
@@ -22,13 +23,18 @@ class ActionItemStatus(models.TextChoices):
 OPEN_ITEM_STATUSES = (ActionItemStatus.PLANNED, ActionItemStatus.IN_PROGRESS)
 
 
+#: The texts of an action and of a remedy the client reads, in both languages.
+ITEM_TEXTS = ("title", "description", "dropped_reason")
+REMEDY_TEXTS = ("description",)
+
+
 class ActionItem(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("incident")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ActionItemKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
+    description_en, description_zh_hans = pair(models.TextField, _("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -42,7 +48,12 @@ class ActionItem(models.Model):
         choices=ActionItemStatus.choices,
         default=ActionItemStatus.PLANNED,
     )
-    dropped_reason = models.TextField(_("why it was dropped"), blank=True)
+    dropped_reason_en, dropped_reason_zh_hans = pair(
+        models.TextField, _("why it was dropped"), blank=True
+    )
+    title = Bilingual()
+    description = Bilingual()
+    dropped_reason = Bilingual()
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -75,8 +86,14 @@ class ActionItem(models.Model):
                 condition=models.Q(progress__lte=100), name="actionitem_progress_0_100"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="dropped") | ~models.Q(dropped_reason=""),
+                condition=~models.Q(status="dropped")
+                | ~models.Q(dropped_reason_en="")
+                | ~models.Q(dropped_reason_zh_hans=""),
                 name="actionitem_dropped_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""),
+                name="actionitem_has_a_title",
             ),
         ]
 
@@ -112,7 +129,8 @@ class Remedy(models.Model):
         Incident, on_delete=models.PROTECT, related_name="remedies", verbose_name=_("incident")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RemedyKind.choices)
-    description = models.TextField(_("description"))
+    description_en, description_zh_hans = pair(models.TextField, _("description"), blank=True)
+    description = Bilingual()
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     offered_at = models.DateTimeField(_("offered at"))
     answer = models.CharField(

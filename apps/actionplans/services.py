@@ -14,22 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.communications.services import log_note
+from apps.core.bilingual import columns, take_texts
 from apps.core.concurrency import save_if_unchanged
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import ensure_not_closed, incident_public_changed
 from apps.projects.models import Membership, ProjectRole
 
-from .models import ActionItem, ActionItemStatus, Remedy, RemedyAnswer
+from .models import ITEM_TEXTS, REMEDY_TEXTS, ActionItem, ActionItemStatus, Remedy, RemedyAnswer
 
 ITEM_FIELDS = (
     "kind",
-    "title",
-    "description",
+    *columns("title", "description"),
     "owner",
     "due_at",
     "status",
-    "dropped_reason",
+    *columns("dropped_reason"),
     "progress",
     "client_visible",
 )
@@ -38,7 +38,7 @@ OWNER_ROLES = (ProjectRole.PM, ProjectRole.MEMBER)
 
 
 REMEDY_ANSWER_FIELDS = ("answer", "answered_at")
-REMEDY_FIELDS = ("kind", "description", "value", "offered_at")
+REMEDY_FIELDS = ("kind", *columns(*REMEDY_TEXTS), "value", "offered_at")
 
 
 def check_owner(incident: Incident, owner: AbstractBaseUser) -> None:
@@ -53,16 +53,16 @@ def check_owner(incident: Incident, owner: AbstractBaseUser) -> None:
 
 def _normalise(item: ActionItem, now: datetime) -> None:
     """Keep status, progress and completion consistent with each other."""
-    item.title = item.title.strip()
-    item.dropped_reason = item.dropped_reason.strip()
+    for name in columns(*ITEM_TEXTS):
+        setattr(item, name, (getattr(item, name) or "").strip())
     if not item.title:
-        raise ValidationError({"title": _("Give the action a short title.")})
+        raise ValidationError({"title_en": _("Give the action a short title.")})
     if not 0 <= item.progress <= 100:
         raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
     if item.status == ActionItemStatus.DROPPED and not item.dropped_reason:
-        raise ValidationError({"dropped_reason": _("Say why the action is dropped.")})
+        raise ValidationError({"dropped_reason_en": _("Say why the action is dropped.")})
     if item.status != ActionItemStatus.DROPPED:
-        item.dropped_reason = ""
+        item.dropped_reason_en = item.dropped_reason_zh_hans = ""
     if item.status == ActionItemStatus.DONE:
         item.progress = 100
         item.completed_at = item.completed_at or now
@@ -78,27 +78,27 @@ def action_item_create(
     incident: Incident,
     actor: AbstractBaseUser,
     kind: str,
-    title: str,
     owner: AbstractBaseUser,
     due_at: datetime,
-    description: str = "",
     client_visible: bool = True,
     now: datetime | None = None,
+    **texts: str,
 ) -> ActionItem:
+    """Add an action; ``texts`` are its title and description by column (``title_en``, …)."""
+    texts = take_texts(texts, "title", "description")
     now = now or timezone.now()
     ensure_not_closed(incident)
     check_owner(incident, owner)
     item = ActionItem(
         incident=incident,
         kind=kind,
-        title=title,
-        description=description.strip(),
         owner=owner,
         due_at=due_at,
         client_visible=client_visible,
         created_by=actor,
         created_at=now,
         updated_at=now,
+        **texts,
     )
     _normalise(item, now)
     item.full_clean()
@@ -147,7 +147,6 @@ def action_item_update(
         setattr(item, name, value)
     if "owner" in fields:
         check_owner(incident, item.owner)
-    item.description = item.description.strip()
     _normalise(item, now)
     item.updated_at = now
     item.full_clean(exclude=["incident", "created_by"])
@@ -189,11 +188,13 @@ def remedy_offer(
     incident: Incident,
     actor: AbstractBaseUser,
     kind: str,
-    description: str,
     value: Decimal | None = None,
     offered_at: datetime | None = None,
     now: datetime | None = None,
+    **texts: str,
 ) -> Remedy:
+    """Offer a remedy; ``texts`` are its description by column (``description_en``, …)."""
+    texts = take_texts(texts, *REMEDY_TEXTS)
     now = now or timezone.now()
     ensure_not_closed(incident)
     offered_at = offered_at or now
@@ -204,11 +205,15 @@ def remedy_offer(
     remedy = Remedy(
         incident=incident,
         kind=kind,
-        description=description.strip(),
         value=value,
         offered_at=offered_at,
         offered_by=actor,
+        **texts,
     )
+    if not remedy.description:
+        raise ValidationError(
+            {"description_en": _("Describe what is offered, in English or in Chinese.")}
+        )
     remedy.full_clean()
     remedy.save()
     event_record(

@@ -173,3 +173,15 @@ def migrate_into_languages(app_label: str, model_name: str, names: tuple[str, ..
             model.objects.using(db).filter(pk=row.pk).update(**values)
 
     return forward, backward
+
+
+def take_texts(given: dict, *names: str) -> dict[str, str]:
+    """The columns of these texts from a service's keyword arguments, trimmed.
+
+    Anything else left in ``given`` is a programming error (``TypeError``).
+    """
+    allowed = set(columns(*names))
+    unknown = set(given) - allowed
+    if unknown:
+        raise TypeError(f"Unknown texts: {sorted(unknown)}")
+    return {name: (value or "").strip() for name, value in given.items()}

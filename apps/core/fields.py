@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .timezones import COMMON_TIME_ZONES, time_zone_choices
 
@@ -175,3 +176,59 @@ def mark_languages(form: forms.Form) -> None:
             form_field.widget.attrs.setdefault("lang", "zh-Hans")
         elif name.endswith("_en"):
             form_field.widget.attrs.setdefault("lang", "en")
+
+
+def _labelled_pair(make, label) -> tuple[forms.Field, forms.Field]:
+    from .bilingual import LANGUAGE_NAMES, LANGUAGES
+
+    fields = []
+    for language in LANGUAGES:
+        form_field = make()
+        form_field.label = format_lazy(
+            pgettext_lazy("a field in a language", "{field} ({language})"),
+            field=label,
+            language=LANGUAGE_NAMES[language],
+        )
+        form_field.widget.attrs["lang"] = "zh-Hans" if language == "zh-hans" else "en"
+        fields.append(form_field)
+    return tuple(fields)
+
+
+def line_pair(label, *, max_length: int = 200, **kwargs) -> tuple[forms.Field, forms.Field]:
+    """A one-line text in English and in Chinese: ``title_en, title_zh_hans = line_pair(…)``."""
+    return _labelled_pair(
+        lambda: forms.CharField(required=False, max_length=max_length, **kwargs), label
+    )
+
+
+def text_pair(label, *, rows: int = 3, **kwargs) -> tuple[forms.Field, forms.Field]:
+    """A multi-line text in English and in Chinese, each of at most ``MAX_TEXT_CHARS``."""
+    return _labelled_pair(lambda: text_field(label, rows=rows, **kwargs), label)
+
+
+def require_one_language(form: forms.Form, name: str, message) -> str:
+    """Unless the text ``name`` is there in a language at least, say so on its English field."""
+    from .bilingual import column
+
+    cleaned = form.cleaned_data
+    values = [(cleaned.get(column(name, lang)) or "").strip() for lang in ("en", "zh-hans")]
+    for lang, value in zip(("en", "zh-hans"), values, strict=True):
+        if column(name, lang) in cleaned:
+            cleaned[column(name, lang)] = value
+    if not any(values):
+        form.add_error(column(name, "en"), message)
+    return " ".join(values)
+
+
+#: Above the texts of a form: why there are two of each.
+BILINGUAL_HELP = _(
+    "Write each text in English and in Chinese: each client contact reads their own "
+    "language. A text in one language only is shown to everyone, marked as such."
+)
+
+
+def bilingual_help():
+    from crispy_forms.layout import HTML
+    from django.utils.html import format_html
+
+    return HTML(format_html('<p class="small text-body-secondary">{}</p>', BILINGUAL_HELP))

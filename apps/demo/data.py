@@ -19,7 +19,6 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from apps.accounts.models import Profile
-from apps.core.bilingual import split_languages
 from apps.incidents import services as incident_services
 from apps.incidents.models import INCIDENT_TEXTS, Incident, IncidentSeverity, IncidentStatus
 from apps.outbox.models import EmailStatus, OutgoingEmail
@@ -28,7 +27,7 @@ from apps.projects.models import Project, ProjectRole
 from apps.statuspage.models import ShareLink, hash_token
 from apps.statuspage.services import link_create
 
-from .story import tell_recovery_story, tell_seed_story
+from .story import both_languages, tell_recovery_story, tell_seed_story
 
 DEMO_PASSWORD = "candor-demo"  # noqa: S105 - printed to the user on purpose
 
@@ -101,19 +100,6 @@ def _project(
     return project
 
 
-def _both_languages(**texts) -> dict[str, str]:
-    """Each text as its two columns: an (English, Chinese) pair, or "中文 / English"."""
-    found = {}
-    for name, value in texts.items():
-        if isinstance(value, tuple):
-            english, chinese = value
-        else:
-            split = split_languages(value)
-            english, chinese = split["en"], split["zh-hans"]
-        found[f"{name}_en"], found[f"{name}_zh_hans"] = english, chinese
-    return found
-
-
 #: The statuses an incident passes through to reach a given one.
 PATHS = {
     IncidentStatus.PLAN_AGREED: [IncidentStatus.PLAN_AGREED],
@@ -130,7 +116,7 @@ def _incident(
     *, project, title, declared_by, declared_ago, now, first_contact_after=None, status=None, **kw
 ):
     """The incident and whether this run created it (its story is told only then)."""
-    texts = _both_languages(title=title, **{k: kw.pop(k) for k in INCIDENT_TEXTS if k in kw})
+    texts = both_languages(title=title, **{k: kw.pop(k) for k in INCIDENT_TEXTS if k in kw})
     existing = Incident.objects.filter(project=project, title_en=texts["title_en"]).first()
     if existing is not None:
         return existing, False

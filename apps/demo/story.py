@@ -13,8 +13,23 @@ from decimal import Decimal
 from apps.actionplans import services as plan
 from apps.alternatives import services as alternatives
 from apps.communications import services as comms
+from apps.core.bilingual import split_languages
 from apps.incidents import services as incidents
 from apps.incidents.models import IncidentStatus
+
+
+def both_languages(**texts) -> dict[str, str]:
+    """Each text as its two columns: an (English, Chinese) pair, or "中文 / English"."""
+    found = {}
+    for name, value in texts.items():
+        if isinstance(value, tuple):
+            english, chinese = value
+        else:
+            split = split_languages(value)
+            english, chinese = split["en"], split["zh-hans"]
+        found[f"{name}_en"], found[f"{name}_zh_hans"] = english, chinese
+    return found
+
 
 SEED_UPDATES = [
     (
@@ -193,7 +208,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
             incident=incident,
             actor=pm,
             kind=kind,
-            title=title,
+            **both_languages(title=title),
             owner=owner,
             due_at=declared + timedelta(days=due_days),
             now=held_at + timedelta(hours=2),
@@ -211,7 +226,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         actor=pm,
         kind="extended_warranty",
-        description="Six more months of warranty on the dispatch platform.",
+        **both_languages(description="Six more months of warranty on the dispatch platform."),
         value=Decimal("45000.00"),
         now=held_at + timedelta(hours=3),
     )
@@ -259,7 +274,7 @@ def tell_recovery_story(incident, *, pm, member, now):
         incident=incident,
         actor=pm,
         kind="remediation",
-        title="与客户 IT 商定备份窗口 / Agree the backup window with IT",
+        **both_languages(title="与客户 IT 商定备份窗口 / Agree the backup window with IT"),
         owner=member,
         due_at=declared + timedelta(days=1, hours=12),
         now=moment,
@@ -268,7 +283,7 @@ def tell_recovery_story(incident, *, pm, member, now):
         incident=incident,
         actor=pm,
         kind="prevention",
-        title="切换演练覆盖工作日高峰 / Rehearse cut-overs on weekday volumes",
+        **both_languages(title="切换演练覆盖工作日高峰 / Rehearse cut-overs on weekday volumes"),
         owner=pm,
         due_at=now + timedelta(days=10),
         now=moment,

@@ -1,27 +1,15 @@
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
-from apps.core.fields import bilingual_row, mark_languages
+from apps.core.fields import bilingual_help, bilingual_row, mark_languages
 
 from .models import INCIDENT_TEXTS, MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
-
-#: Above the texts: why there are two of each.
-BILINGUAL_HELP = _(
-    "Write each text in English and in Chinese: each client contact reads their own "
-    "language. A text in one language only is shown to everyone, marked as such."
-)
-
-
-def bilingual_help() -> HTML:
-    return HTML(format_html('<p class="small text-body-secondary">{}</p>', BILINGUAL_HELP))
-
 
 DISCLOSURE_LAYOUT = (
     Fieldset(

@@ -133,11 +133,28 @@ def _action_items_due(now: datetime) -> list[Due]:
             incident__status__in=OPEN_STATUSES,
         )
         .order_by()
-        .values_list("pk", "incident_id", "incident__project_id", "due_at", "owner_id", "title")
+        .values_list(
+            "pk",
+            "incident_id",
+            "incident__project_id",
+            "due_at",
+            "owner_id",
+            "title_en",
+            "title_zh_hans",
+        )
     )
     return [
-        Due(incident_id, project_id, ReminderKind.ACTION_OVERDUE, due, due, pk, owner_id, title)
-        for pk, incident_id, project_id, due, owner_id, title in rows
+        Due(
+            incident_id,
+            project_id,
+            ReminderKind.ACTION_OVERDUE,
+            due,
+            due,
+            pk,
+            owner_id,
+            " / ".join(title for title in (zh, en) if title),
+        )
+        for pk, incident_id, project_id, due, owner_id, en, zh in rows
     ]
 
 

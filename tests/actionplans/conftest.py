@@ -27,7 +27,7 @@ def add_item(pm, now):
     def _add(incident, **kwargs):
         values = {
             "kind": "remediation",
-            "title": "Partition the dispatch engine",
+            "title_en": "Partition the dispatch engine",
             "owner": pm,
             "due_at": now + 3 * DAY,
             "actor": pm,

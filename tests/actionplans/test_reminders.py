@@ -79,7 +79,7 @@ def item(informed, owner, pm, now):
         incident=informed,
         actor=pm,
         kind="remediation",
-        title="Partition the dispatch engine",
+        title_en="Partition the dispatch engine",
         owner=owner,
         due_at=now + DAY,
         now=now,
@@ -136,7 +136,7 @@ def test_a_new_due_date_is_a_new_reminder_for_the_new_moment(beat, item, pm):
     "change",
     [
         {"status": ActionItemStatus.DONE},
-        {"status": ActionItemStatus.DROPPED, "dropped_reason": "Another alternative was chosen."},
+        {"status": ActionItemStatus.DROPPED, "dropped_reason_en": "Another one was chosen."},
     ],
     ids=["done", "dropped"],
 )

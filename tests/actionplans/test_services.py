@@ -72,7 +72,7 @@ def test_changing_the_owner_to_a_viewer_is_refused(informed, add_item, pm, viewe
 
 
 def test_a_new_action_is_planned_at_zero_and_client_visible(informed, add_item):
-    item = add_item(informed, title="  Load test at full scale  ")
+    item = add_item(informed, title_en="  Load test at full scale  ")
 
     assert (item.status, item.progress, item.client_visible) == (ActionItemStatus.PLANNED, 0, True)
     assert item.title == "Load test at full scale"
@@ -87,7 +87,7 @@ def test_dropping_needs_a_reason(informed, add_item, pm):
             item=item, expected_version=1, actor=pm, status=ActionItemStatus.DROPPED
         )
 
-    assert "dropped_reason" in exc.value.message_dict
+    assert "dropped_reason_en" in exc.value.message_dict
     item.refresh_from_db()
     assert item.status == ActionItemStatus.PLANNED
 
@@ -99,7 +99,7 @@ def test_a_dropped_action_keeps_its_reason_and_a_revived_one_loses_it(informed, 
         expected_version=1,
         actor=pm,
         status=ActionItemStatus.DROPPED,
-        dropped_reason="  The client chose another alternative. ",
+        dropped_reason_en="  The client chose another alternative. ",
     )
     assert item.dropped_reason == "The client chose another alternative."
 
@@ -191,9 +191,9 @@ def test_the_database_refuses_more_than_100_percent(informed, add_item):
 
 def test_an_action_needs_a_title(informed, add_item):
     with pytest.raises(ValidationError) as exc:
-        add_item(informed, title="   ")
+        add_item(informed, title_en="   ")
 
-    assert "title" in exc.value.message_dict
+    assert "title_en" in exc.value.message_dict
 
 
 def test_an_unknown_field_is_a_programming_error(informed, add_item, pm):
@@ -212,7 +212,7 @@ def test_a_closed_incidents_plan_is_final(informed, add_item, pm):
     item.refresh_from_db()
 
     with pytest.raises(ValidationError) as exc:
-        add_item(item.incident, title="Too late")
+        add_item(item.incident, title_en="Too late")
     assert exc.value.code == "closed"
 
     with pytest.raises(ValidationError) as exc:
@@ -227,7 +227,7 @@ def test_a_resolved_incident_still_takes_plan_changes(informed, add_item, pm):
         incident=informed, status=IncidentStatus.RESOLVED, actor=informed.declared_by
     )
 
-    item = add_item(incident, kind="prevention", title="Load tests in every iteration")
+    item = add_item(incident, kind="prevention", title_en="Load tests in every iteration")
 
     assert item.pk
 
@@ -251,7 +251,7 @@ def test_an_edit_from_an_old_version_raises_a_conflict_with_the_saved_row(inform
 
 
 def test_adding_and_moving_actions_are_noted_on_the_timeline(informed, add_item, pm):
-    item = add_item(informed, title="Partition the engine")
+    item = add_item(informed, title_en="Partition the engine")
     services.action_item_update(
         item=item, expected_version=1, actor=pm, status=ActionItemStatus.DONE
     )
@@ -275,7 +275,7 @@ def test_a_remedy_is_offered_pending_the_clients_answer(informed, pm, now):
         incident=informed,
         actor=pm,
         kind="extended_warranty",
-        description="  Six more months of warranty. ",
+        description_en="  Six more months of warranty. ",
         value=Decimal("45000.00"),
         now=now,
     )
@@ -288,7 +288,7 @@ def test_a_remedy_is_offered_pending_the_clients_answer(informed, pm, now):
 def test_a_negative_value_is_refused(informed, pm):
     with pytest.raises(ValidationError) as exc:
         services.remedy_offer(
-            incident=informed, actor=pm, kind="discount", description="10 %", value=-1
+            incident=informed, actor=pm, kind="discount", description_en="10 %", value=-1
         )
 
     assert "value" in exc.value.message_dict
@@ -301,7 +301,7 @@ def test_an_offer_dated_in_the_future_is_refused(informed, pm, now):
             incident=informed,
             actor=pm,
             kind="discount",
-            description="10 %",
+            description_en="10 %",
             offered_at=now + HOUR,
             now=now,
         )
@@ -311,7 +311,7 @@ def test_an_offer_dated_in_the_future_is_refused(informed, pm, now):
 
 def test_the_answer_is_recorded_and_can_go_back_to_pending(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, actor=pm, kind="free_work", description="Reports", now=now
+        incident=informed, actor=pm, kind="free_work", description_en="Reports", now=now
     )
 
     remedy = services.remedy_answer(
@@ -327,7 +327,7 @@ def test_the_answer_is_recorded_and_can_go_back_to_pending(informed, pm, now):
 
 def test_an_answer_before_the_offer_is_refused(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, actor=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description_en="5 %", now=now
     )
 
     with pytest.raises(ValidationError) as exc:
@@ -345,7 +345,7 @@ def test_an_answer_before_the_offer_is_refused(informed, pm, now):
 
 def test_an_unknown_answer_is_refused(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, actor=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description_en="5 %", now=now
     )
 
     with pytest.raises(ValidationError) as exc:
@@ -356,14 +356,14 @@ def test_an_unknown_answer_is_refused(informed, pm, now):
 
 def test_a_closed_incident_takes_no_offer_and_no_answer(informed, pm, now):
     remedy = services.remedy_offer(
-        incident=informed, actor=pm, kind="discount", description="5 %", now=now
+        incident=informed, actor=pm, kind="discount", description_en="5 %", now=now
     )
     _close(informed)
     remedy = Remedy.objects.select_related("incident").get(pk=remedy.pk)
 
     with pytest.raises(ValidationError) as exc:
         services.remedy_offer(
-            incident=remedy.incident, actor=pm, kind="discount", description="More"
+            incident=remedy.incident, actor=pm, kind="discount", description_en="More"
         )
     assert exc.value.code == "closed"
 

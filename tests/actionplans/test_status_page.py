@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_a_client_invisible_action_is_not_on_the_status_page(
     client, informed, add_item, pm, contact
 ):
-    add_item(informed, title="Visible: partition the engine")
+    add_item(informed, title_en="Visible: partition the engine")
     add_item(
         informed,
         kind="prevention",
-        title="Internal: replace the architect",
-        description="Staffing matter, not the client's business.",
+        title_en="Internal: replace the architect",
+        description_en="Staffing matter, not the client's business.",
         client_visible=False,
     )
     _link, token = link_create(actor=pm, incident=informed, contact=contact)

@@ -44,8 +44,8 @@ def _in_tz(user, name: str) -> None:
 def _item_data(owner, **overrides):
     data = {
         "kind": "remediation",
-        "title": "Partition the dispatch engine",
-        "description": "Split the engine by region.",
+        "title_en": "Partition the dispatch engine",
+        "description_en": "Split the engine by region.",
         "owner": str(owner.pk),
         "due_at": "2025-03-14T18:00",
         "client_visible": "on",
@@ -57,12 +57,12 @@ def _edit_data(item, **overrides):
     data = _item_data(
         item.owner,
         kind=item.kind,
-        title=item.title,
-        description=item.description,
+        title_en=item.title,
+        description_en=item.description,
         due_at="2025-03-14T18:00",
         status=item.status,
         progress=str(item.progress),
-        dropped_reason="",
+        dropped_reason_en="",
         version=str(item.version),
     )
     return data | overrides
@@ -117,9 +117,9 @@ def test_the_add_form_is_client_visible_by_default_and_offers_only_the_team(
     ("field", "value", "error"),
     [
         ("kind", "cure", "Choose remediation or prevention."),
-        ("title", "   ", "Give the action a short title."),
-        ("title", "t" * 201, "Ensure this value has at most 200 characters (it has 201)."),
-        ("description", "d" * 20_000, "Keep it to 10000 characters (it has 20000)"),
+        ("title_en", "   ", "Give the action a short title."),
+        ("title_en", "t" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("description_en", "d" * 20_000, "Keep it to 10000 characters (it has 20000)"),
         ("owner", "", "This field is required."),
         ("owner", "999999", "Choose a project manager or team member of this project."),
         ("owner", "abc", "Choose a project manager or team member of this project."),
@@ -133,7 +133,7 @@ def test_the_add_form_is_client_visible_by_default_and_offers_only_the_team(
     ],
 )
 def test_bad_action_input_is_explained_and_kept(informed, pm, login, field, value, error):
-    data = _item_data(pm, description=KEPT) if field != "description" else _item_data(pm)
+    data = _item_data(pm, description_en=KEPT) if field != "description_en" else _item_data(pm)
     data[field] = value
 
     response = login(pm).post(reverse("action_item_create", args=[informed.pk]), data)
@@ -141,7 +141,7 @@ def test_bad_action_input_is_explained_and_kept(informed, pm, login, field, valu
     assert response.status_code == 400
     html = response.content.decode()
     assert escape(error) in html
-    if field != "description":
+    if field != "description_en":
         assert KEPT in html
     assert not ActionItem.objects.exists()
 
@@ -151,7 +151,7 @@ def test_an_owner_who_is_no_team_member_here_is_refused(informed, pm, viewer, lo
     outsider = viewer if who == "viewer" else member(ProjectFactory(), ProjectRole.PM)
 
     response = login(pm).post(
-        reverse("action_item_create", args=[informed.pk]), _item_data(outsider, title=KEPT)
+        reverse("action_item_create", args=[informed.pk]), _item_data(outsider, title_en=KEPT)
     )
 
     assert response.status_code == 400
@@ -164,7 +164,7 @@ def test_an_owner_who_is_no_team_member_here_is_refused(informed, pm, viewer, lo
 def test_a_typed_script_is_shown_as_text(informed, pm, login):
     response = login(pm).post(
         reverse("action_item_create", args=[informed.pk]),
-        _item_data(pm, title=SCRIPT, due_at="garbage"),
+        _item_data(pm, title_en=SCRIPT, due_at="garbage"),
     )
 
     html = response.content.decode()
@@ -187,7 +187,7 @@ def test_a_closed_incident_takes_no_action(informed, pm, login):
         )
 
     response = login(pm).post(
-        reverse("action_item_create", args=[informed.pk]), _item_data(pm, title=KEPT)
+        reverse("action_item_create", args=[informed.pk]), _item_data(pm, title_en=KEPT)
     )
 
     assert response.status_code == 400
@@ -246,7 +246,7 @@ def test_dropping_with_a_reason_keeps_the_reason(informed, add_item, pm, login):
 
     login(pm).post(
         reverse("action_item_edit", args=[informed.pk, item.pk]),
-        _edit_data(item, status="dropped", dropped_reason="Option B was chosen."),
+        _edit_data(item, status="dropped", dropped_reason_en="Option B was chosen."),
     )
 
     item.refresh_from_db()
@@ -267,12 +267,12 @@ def test_dropping_with_a_reason_keeps_the_reason(informed, add_item, pm, login):
         ("version", "abc", "This form is out of date or damaged: reload the page."),
         ("version", "", "This form is out of date or damaged: reload the page."),
         ("version", "9" * 40, "This form is out of date or damaged: reload the page."),
-        ("dropped_reason", "r" * 20_000, "Keep it to 10000 characters"),
+        ("dropped_reason_en", "r" * 20_000, "Keep it to 10000 characters"),
     ],
 )
 def test_bad_edit_input_is_explained_and_kept(informed, add_item, pm, login, field, value, error):
     item = add_item(informed)
-    data = _edit_data(item, description=KEPT)
+    data = _edit_data(item, description_en=KEPT)
     data[field] = value
 
     response = login(pm).post(reverse("action_item_edit", args=[informed.pk, item.pk]), data)
@@ -293,7 +293,7 @@ def test_the_drop_reason_error_is_next_to_its_field(informed, add_item, pm, logi
     )
 
     html = response.content.decode()
-    error = html[html.index('id="error_1_id_dropped_reason"') :][:200]
+    error = html[html.index('id="error_1_id_dropped_reason_en"') :][:200]
     assert "Say why the action is dropped." in error
 
 
@@ -315,7 +315,7 @@ def test_an_action_of_another_incident_is_a_404(informed, add_item, pm, login, n
 def _remedy_data(**overrides):
     data = {
         "kind": "extended_warranty",
-        "description": "Six more months of warranty.",
+        "description_en": "Six more months of warranty.",
         "value": "45000.00",
         "offered_at": "2025-03-10T08:00",
     }
@@ -356,14 +356,14 @@ def test_a_remedy_without_a_value_is_fine(informed, pm, login):
         ("value", "1" * 30, "Enter an amount below one trillion."),
         ("value", "1.234", "Enter at most 2 digits after the decimal point."),
         ("kind", "cash", "Choose a kind of remedy from the list."),
-        ("description", "  ", "Describe what is offered."),
-        ("description", "x" * 10_001, "Keep it to 10000 characters (it has 10001)"),
+        ("description_en", "  ", "Describe what is offered."),
+        ("description_en", "x" * 10_001, "Keep it to 10000 characters (it has 10001)"),
         ("offered_at", "2025-03-11T09:00", "An offer cannot be dated in the future."),
         ("offered_at", "sometime", "Enter a date and a time, for example 2025-03-10 14:30."),
     ],
 )
 def test_bad_remedy_input_is_explained_and_kept(informed, pm, login, field, value, error):
-    data = _remedy_data(description=KEPT) if field != "description" else _remedy_data()
+    data = _remedy_data(description_en=KEPT) if field != "description_en" else _remedy_data()
     data[field] = value
 
     response = login(pm).post(reverse("remedy_create", args=[informed.pk]), data)
@@ -371,7 +371,7 @@ def test_bad_remedy_input_is_explained_and_kept(informed, pm, login, field, valu
     assert response.status_code == 400
     html = response.content.decode()
     assert escape(error) in html
-    if field != "description":
+    if field != "description_en":
         assert KEPT in html
     assert not Remedy.objects.exists()
 
@@ -382,7 +382,7 @@ def remedy(informed, pm, now):
         incident=informed,
         actor=pm,
         kind="discount",
-        description="10 % off the next phase.",
+        description_en="10 % off the next phase.",
         offered_at=now - HOUR,
         now=now,
     )
@@ -423,7 +423,7 @@ def test_a_bad_answer_is_explained(informed, remedy, pm, login, data, error):
 
 def test_a_remedy_of_another_incident_is_a_404(informed, pm, login, now):
     other = IncidentFactory(project=informed.project, declared_by=pm, now=now)
-    stray = services.remedy_offer(incident=other, actor=pm, kind="other", description="x")
+    stray = services.remedy_offer(incident=other, actor=pm, kind="other", description_en="x")
 
     response = login(pm).post(
         reverse("remedy_answer", args=[informed.pk, stray.pk]), {"answer": "accepted"}
@@ -461,8 +461,8 @@ def world(informed, add_item, remedy):
 
 def _snapshot():
     return (
-        list(ActionItem.objects.values_list("pk", "title", "version", "status")),
-        list(Remedy.objects.values_list("pk", "answer", "description")),
+        list(ActionItem.objects.values_list("pk", "title_en", "version", "status")),
+        list(Remedy.objects.values_list("pk", "answer", "description_en")),
     )
 
 
@@ -474,7 +474,7 @@ def test_strangers_get_404_like_for_an_incident_that_does_not_exist(
     client = login(stranger)
     before = _snapshot()
 
-    real = getattr(client, method)(world(name), {"title": "Hijack", "answer": "accepted"})
+    real = getattr(client, method)(world(name), {"title_en": "Hijack", "answer": "accepted"})
     ghost = getattr(client, method)(world(name, incident_pk=10**9))
 
     assert real.status_code == ghost.status_code == 404
@@ -487,7 +487,7 @@ def test_viewers_get_403_on_every_write(world, viewer, login, name, method):
     client = login(viewer)
     before = _snapshot()
 
-    response = getattr(client, method)(world(name), {"title": "Hijack", "answer": "accepted"})
+    response = getattr(client, method)(world(name), {"title_en": "Hijack", "answer": "accepted"})
 
     assert response.status_code == 403
     assert _snapshot() == before
@@ -532,22 +532,22 @@ def test_the_incident_page_shows_the_plan_grouped_with_its_progress(
     informed, add_item, pm, owner, viewer, login, now
 ):
     _in_tz(viewer, "Asia/Shanghai")
-    done = add_item(informed, title="Partition the engine", owner=owner)
+    done = add_item(informed, title_en="Partition the engine", owner=owner)
     services.action_item_update(item=done, expected_version=1, actor=pm, status="done")
-    half = add_item(informed, title="Load test", due_at=now - HOUR)
+    half = add_item(informed, title_en="Load test", due_at=now - HOUR)
     services.action_item_update(item=half, expected_version=1, actor=pm, progress=50)
-    dropped = add_item(informed, kind="prevention", title="Hire a consultant")
+    dropped = add_item(informed, kind="prevention", title_en="Hire a consultant")
     services.action_item_update(
         item=dropped,
         expected_version=1,
         actor=pm,
         status="dropped",
-        dropped_reason="Not needed after all.",
+        dropped_reason_en="Not needed after all.",
     )
     add_item(
         informed,
         kind="prevention",
-        title="Load tests every iteration",
+        title_en="Load tests every iteration",
         client_visible=False,
         due_at=datetime(2025, 3, 20, 2, 0, tzinfo=UTC),
     )
@@ -586,7 +586,7 @@ def test_team_members_are_offered_the_plan_but_not_the_remedies(informed, team_m
 def test_adding_an_action_shows_on_the_timeline(informed, pm, login):
     client = login(pm)
     client.post(
-        reverse("action_item_create", args=[informed.pk]), _item_data(pm, title="Load test")
+        reverse("action_item_create", args=[informed.pk]), _item_data(pm, title_en="Load test")
     )
 
     html = client.get(reverse("incident_detail", args=[informed.pk])).content.decode()
@@ -619,7 +619,7 @@ def _incident_with_items(user, now, *, overdue: int, on_time: int):
             incident=incident,
             actor=user,
             kind="remediation",
-            title=f"Action {n}",
+            title_en=f"Action {n}",
             owner=user,
             due_at=now - HOUR if n < overdue else now + DAY,
         )

@@ -28,12 +28,12 @@ def objects(informed, propose, decide, pm, now):
         incident=informed,
         actor=pm,
         kind="remediation",
-        title="Partition the engine",
+        title_en="Partition the engine",
         owner=pm,
         due_at=now + timedelta(days=2),
     )
     remedy = plans.remedy_offer(
-        incident=informed, actor=pm, kind="discount", description="Ten percent off."
+        incident=informed, actor=pm, kind="discount", description_en="Ten percent off."
     )
     alternative = propose(informed, title="Extend thirty days")
     decision = decide(informed, alternative, rationale="Scope over date.")
@@ -95,13 +95,16 @@ def test_decisions_are_read_only(objects, superuser, login):
 def _item_post(item, **changes):
     data = {
         "kind": item.kind,
-        "title": item.title,
-        "description": item.description,
+        "title_en": item.title_en,
+        "title_zh_hans": item.title_zh_hans,
+        "description_en": item.description_en,
+        "description_zh_hans": item.description_zh_hans,
         "owner": item.owner_id,
         "due_at_0": "2025-03-12",
         "due_at_1": "09:00:00",
         "status": item.status,
-        "dropped_reason": item.dropped_reason,
+        "dropped_reason_en": item.dropped_reason_en,
+        "dropped_reason_zh_hans": item.dropped_reason_zh_hans,
         "progress": item.progress,
         "client_visible": "on",
     }

@@ -33,7 +33,7 @@ def grow(informed, pm, contact, now):
                 incident=informed,
                 actor=pm,
                 kind=("remediation", "prevention")[n % 2],
-                title=f"Action {made['minutes']}",
+                title_en=f"Action {made['minutes']}",
                 owner=(pm, teammate)[n % 2],
                 due_at=now + (n - 5) * timedelta(hours=3),
                 client_visible=bool(n % 3),
@@ -44,7 +44,7 @@ def grow(informed, pm, contact, now):
                 incident=informed,
                 actor=pm,
                 kind="discount",
-                description=f"Offer {made['minutes']}",
+                description_en=f"Offer {made['minutes']}",
                 value=n * 100,
                 offered_at=moment,
             )

@@ -211,7 +211,7 @@ def test_an_action_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
         incident=informed,
         actor=pm,
         kind="remediation",
-        title="Partition the engine",
+        title_en="Partition the engine",
         owner=pm,
         due_at=now + 3 * 24 * HOUR,
     )
@@ -227,14 +227,14 @@ def test_an_action_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
     )
     mine = {
         "kind": "remediation",
-        "title": "Partition the engine by region",
-        "description": "Two architects, three weeks.",
+        "title_en": "Partition the engine by region",
+        "description_en": "Two architects, three weeks.",
         "owner": str(pm.pk),
         "due_at": "2025-03-13T09:00",
         "client_visible": "on",
         "status": "in_progress",
         "progress": "70",
-        "dropped_reason": "",
+        "dropped_reason_en": "",
         "version": "1",
     }
 
@@ -245,7 +245,7 @@ def test_an_action_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kept(
     rows = {label: (theirs, yours) for label, theirs, yours in _conflict_table(html)}
     assert rows["Progress (%)"] == ("40", "70")
     assert rows["Owner"] == ("Anna Schmidt", pm.get_full_name())
-    assert rows["Title"] == ("Partition the engine", "Partition the engine by region")
+    assert rows["Title (English)"] == ("Partition the engine", "Partition the engine by region")
     assert "Two architects, three weeks.</textarea>" in html
     assert 'value="Partition the engine by region"' in html
     assert _hidden_version(html) == "2"

@@ -71,7 +71,7 @@ class Team:
             incident=self.incident,
             actor=self.pm,
             kind="remediation",
-            title=f"Action {next(_titles)}",
+            title_en=f"Action {next(_titles)}",
             owner=owner,
             due_at=due_at,
             now=created_at,

@@ -29,7 +29,7 @@ def _item(incident, owner, title, **changes):
         incident=incident,
         actor=owner,
         kind=changes.pop("kind", ActionItemKind.REMEDIATION),
-        title=title,
+        title_en=title,
         owner=owner,
         due_at=incident.declared_at + 48 * HOUR,
         client_visible=changes.pop("client_visible", True),
@@ -76,13 +76,13 @@ def test_a_dropped_action_shows_why_and_does_not_count_in_the_progress(client, p
     incident = informed_incident(project=project, declared_by=pm, now=now)
     _item(incident, pm, "Kept", progress=50)
     _item(
-        incident, pm, "Given up", status=ActionItemStatus.DROPPED, dropped_reason="Not needed now."
+        incident, pm, "Given up", status=ActionItemStatus.DROPPED, dropped_reason_en="Not needed."
     )
     _link, token = make_link(incident)
 
     html = _page(client, token)
 
-    assert "Not needed now." in html
+    assert "Not needed." in html
     assert "Overall progress: 50 %" in html
 
 
@@ -165,11 +165,11 @@ def test_remedies_and_the_clients_answers_are_shown(client, project, pm, now):
         incident=incident,
         actor=pm,
         kind="extended_warranty",
-        description="Six more months of warranty.",
+        description_en="Six more months of warranty.",
         value=Decimal("45000.00"),
     )
     plan.remedy_answer(remedy=remedy, answer="accepted", actor=remedy.offered_by)
-    plan.remedy_offer(incident=incident, actor=pm, kind="discount", description="5 % off.")
+    plan.remedy_offer(incident=incident, actor=pm, kind="discount", description_en="5 % off.")
     _link, token = make_link(incident)
 
     html = _page(client, token)
@@ -214,7 +214,7 @@ def test_the_page_costs_the_same_queries_with_1_or_20_actions_options_and_decisi
         for i in range(size):
             _item(incident, pm, f"Action {i}", progress=i)
             option = _alternative(incident, pm, f"Option {i}")
-            plan.remedy_offer(incident=incident, actor=pm, kind="other", description=f"R{i}")
+            plan.remedy_offer(incident=incident, actor=pm, kind="other", description_en=f"R{i}")
             previous = alternatives.decision_record(
                 incident=incident,
                 alternative=option,
