@@ -2,6 +2,8 @@
 
 Clients and projects with history are never deleted (archive them instead);
 the membership inline keeps at least one project manager, as the app does.
+A project's delivery date is read here, never typed: it changes with a
+reason, on the project page, and its history is read only.
 """
 
 from django import forms
@@ -11,7 +13,15 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Client, ClientContact, Membership, Project, ProjectRole
+from .models import (
+    Client,
+    ClientContact,
+    DeliveryDateChange,
+    Membership,
+    Milestone,
+    Project,
+    ProjectRole,
+)
 from .selectors import client_has_history, is_last_pm, project_has_history
 
 
@@ -133,8 +143,8 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ("client", "pmo_lead")
     search_fields = ("name", "client__name", "description")
     autocomplete_fields = ("client", "pmo_lead")
-    fields = (*services.PROJECT_FIELDS, "archived_at")
-    readonly_fields = ("archived_at",)
+    fields = (*services.PROJECT_FIELDS, "delivery_date", "archived_at")
+    readonly_fields = ("delivery_date", "archived_at")
     inlines = [MembershipInline, ClientContactInline]
     actions = ["archive", "restore"]
 
@@ -297,3 +307,56 @@ class ClientContactAdmin(admin.ModelAdmin):
         else:
             created = services.contact_create(project=obj.project, actor=request.user, **fields)
             obj.pk = created.pk
+
+
+@admin.register(DeliveryDateChange)
+class DeliveryDateChangeAdmin(admin.ModelAdmin):
+    """The delivery date's history, to read: changes are made with a reason, on the project page."""
+
+    list_display = ("project", "previous", "new", "changed_by", "changed_at")
+    list_filter = ("project",)
+    list_select_related = ("project", "changed_by")
+    search_fields = ("project__name", "reason")
+    date_hierarchy = "changed_at"
+    fields = ("project", "previous", "new", "reason", "changed_by", "changed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    """Milestones are added, changed and removed through the services, so the record holds."""
+
+    list_display = ("__str__", "project", "due_on", "done_on")
+    list_filter = ("project",)
+    list_select_related = ("project",)
+    search_fields = ("title_en", "title_zh_hans", "project__name")
+    autocomplete_fields = ("project",)
+    fields = ("project", *services.MILESTONE_FIELDS)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A milestone belongs to one project for good.
+        return ("project",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.MILESTONE_FIELDS}
+        if change:
+            services.milestone_update(milestone=obj, actor=request.user, **fields)
+        else:
+            created = services.milestone_add(project=obj.project, actor=request.user, **fields)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.milestone_remove(milestone=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for milestone in queryset:
+            services.milestone_remove(milestone=milestone, actor=request.user)

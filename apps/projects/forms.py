@@ -1,19 +1,56 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.fields import CheckboxesField, TimeZoneField
+from apps.core.bilingual import columns
+from apps.core.fields import (
+    CheckboxesField,
+    TimeZoneField,
+    bilingual_help,
+    bilingual_row,
+    line_pair,
+    require_one_language,
+    text_field,
+)
 from apps.core.money import currency_choices
 
 from .models import (
     MAX_FIRST_CONTACT_WINDOW_HOURS,
+    MILESTONE_TEXTS,
     Client,
     ClientContact,
+    Milestone,
+    Project,
     ProjectRole,
     default_currency,
 )
+
+#: Dates as a browser's ``<input type="date">`` sends and expects them.
+DATE_INPUT_FORMAT = "%Y-%m-%d"
+
+
+class DayField(forms.DateField):
+    """A calendar day picked in the browser, within years that make sense for a plan."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT_FORMAT)
+    default_error_messages = {
+        "invalid": _("Enter a date, for example 2025-03-10."),
+        "out_of_range": _("Enter a date between the years %(min)s and %(max)s."),
+    }
+    min_year = 2000
+    max_year = 2100
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not self.min_year <= day.year <= self.max_year:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"min": self.min_year, "max": self.max_year},
+            )
+        return day
 
 
 class TeamMemberChoiceField(CheckboxesField):
@@ -112,6 +149,11 @@ class ProjectForm(forms.Form):
         help_text=_("The costs and remedies of this project's incidents are in this currency."),
         error_messages={"invalid_choice": _("Choose a currency from the list.")},
     )
+    delivery_date = DayField(
+        label=_("Committed delivery date"),
+        required=False,
+        help_text=_("If one is agreed already; later changes are made with a reason."),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("currency", default_currency())
@@ -134,6 +176,7 @@ class ProjectForm(forms.Form):
                 Column("first_contact_window_hours", css_class="col-md-3"),
                 Column("currency", css_class="col-md-3"),
             ),
+            Row(Column("delivery_date", css_class="col-md-6")),
             Submit("submit", _("Create project")),
         )
 
@@ -175,3 +218,82 @@ class MembershipForm(forms.Form):
             )
         self.cleaned_data["user"] = user
         return username
+
+
+class DeliveryDateForm(forms.Form):
+    """A new committed delivery date, and why it changes."""
+
+    delivery_date = DayField(
+        label=_("New delivery date"),
+        error_messages={"required": _("Give the new delivery date.")},
+    )
+    reason = text_field(
+        _("Why it changes"),
+        required=True,
+        help_text=_(
+            "For the team and the project's history, in your own words: "
+            "the client reads the dates, not this."
+        ),
+        error_messages={
+            "required": _("Say why the delivery date changes: the project's history keeps it.")
+        },
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("delivery_date", project.delivery_date)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("delivery_date", css_class="col-md-6")),
+            "reason",
+            Div(Submit("submit", _("Change the delivery date")), css_class="mt-3"),
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(
+                _("Say why the delivery date changes: the project's history keeps it.")
+            )
+        return reason
+
+
+class MilestoneForm(forms.Form):
+    """A milestone: its title in both languages, when it is due, and when it was done."""
+
+    title_en, title_zh_hans = line_pair(_("Title"))
+    due_on = DayField(
+        label=_("Due on"), error_messages={"required": _("Give the day the milestone is due.")}
+    )
+    done_on = DayField(
+        label=_("Done on"), required=False, help_text=_("Leave empty while it is open.")
+    )
+
+    def __init__(self, *args, milestone: Milestone | None = None, **kwargs):
+        if milestone is not None:
+            kwargs.setdefault("initial", {}).update(
+                {
+                    **{name: getattr(milestone, name) for name in columns(*MILESTONE_TEXTS)},
+                    "due_on": milestone.due_on,
+                    "done_on": milestone.done_on,
+                }
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            bilingual_help(),
+            bilingual_row("title"),
+            Row(Column("due_on", css_class="col-md-6"), Column("done_on", css_class="col-md-6")),
+            Div(
+                Submit(
+                    "submit",
+                    _("Save the milestone") if milestone is not None else _("Add the milestone"),
+                ),
+                css_class="mt-3",
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "title", _("Give the milestone a short title."))
+        return cleaned

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Language, validate_time_zone
+from apps.core.bilingual import Bilingual, pair, text_in
 from apps.core.money import CURRENCIES
 
 
@@ -68,6 +69,14 @@ class Project(models.Model):
         through="Membership",
         related_name="projects",
         verbose_name=_("members"),
+    )
+    #: Changed only by ``project_change_delivery_date``, which keeps every change and its reason.
+    delivery_date = models.DateField(
+        _("committed delivery date"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Changed on the project page, with a reason; every change is kept."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -166,3 +175,95 @@ class ClientContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class DeliveryDateChange(models.Model):
+    """One change of a project's committed delivery date: from what, to what, why, by whom.
+
+    Setting the first date is a change too (with no previous date). Rows are
+    only ever added, by ``project_change_delivery_date``.
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="delivery_changes",
+        verbose_name=_("project"),
+    )
+    previous = models.DateField(_("previous delivery date"), null=True, blank=True)
+    new = models.DateField(_("new delivery date"))
+    #: For the team: the client reads the dates, and the decision when there is one.
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the system changed it."),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("delivery date change")
+        verbose_name_plural = _("delivery date changes")
+        indexes = [
+            # A project's history, and its latest change, newest first.
+            models.Index(fields=["project", "changed_at"], name="deliverychange_project_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="deliverychange_has_a_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(previous__isnull=True) | ~models.Q(previous=models.F("new")),
+                name="deliverychange_changes_the_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        was = self.previous.isoformat() if self.previous else "—"
+        return f"{was} → {self.new.isoformat()}"
+
+
+#: The texts of a milestone the client reads, in both languages.
+MILESTONE_TEXTS = ("title",)
+
+
+class Milestone(models.Model):
+    """A step on the way to delivery that the client is told about."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("project")
+    )
+    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
+    title = Bilingual()
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["project", "due_on"], name="milestone_project_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""),
+                name="milestone_has_a_title",
+                violation_error_message=_("Give the milestone a short title."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def title_text(self):
+        """The title in the reader's language, saying whether it fell back to the other one."""
+        return text_in(self, "title")

@@ -5,17 +5,29 @@ Anything else is a 404, so a stranger cannot even learn that a project exists.
 """
 
 import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from apps.accounts.selectors import user_is_pmo
 from apps.events.models import Event
 
-from .models import Client, ClientContact, Membership, Project, ProjectRole
+from .models import (
+    Client,
+    ClientContact,
+    DeliveryDateChange,
+    Membership,
+    Milestone,
+    Project,
+    ProjectRole,
+)
 from .pages import PROJECT_LIST
 
 
@@ -156,4 +168,98 @@ def is_last_pm(membership: Membership) -> bool:
         and not Membership.objects.filter(project_id=membership.project_id, role=ProjectRole.PM)
         .exclude(pk=membership.pk)
         .exists()
+    )
+
+
+# --- the committed delivery date and the milestones -----------------------------------------
+
+#: The decision a change was agreed in, on the change: the reverse side of the decision's
+#: one-to-one link, declared by the app that records decisions (an app above this one).
+DECISION = "decision"
+
+
+def _decision_link() -> str | None:
+    """``DECISION`` if the link exists (so that it can be joined), else ``None``."""
+    try:
+        relation = DeliveryDateChange._meta.get_field(DECISION)
+    except FieldDoesNotExist:
+        return None
+    return DECISION if relation.one_to_one else None
+
+
+def decision_of(change: DeliveryDateChange):
+    """The decision the change was agreed in with the client, or ``None``."""
+    try:
+        return getattr(change, DECISION, None)
+    except ObjectDoesNotExist:
+        return None
+
+
+def delivery_history(project: Project) -> QuerySet[DeliveryDateChange]:
+    """Every change of the project's delivery date, the latest first, with who made it.
+
+    Each change's decision, once changes can have one, comes in the same query.
+    """
+    changes = DeliveryDateChange.objects.filter(project=project).select_related("changed_by")
+    link = _decision_link()
+    if link:
+        changes = changes.select_related(link)
+    return changes.order_by("-changed_at", "-pk")
+
+
+def project_milestones(project: Project) -> QuerySet[Milestone]:
+    """All the project's milestones, open and done, by due date."""
+    return Milestone.objects.filter(project=project).order_by("due_on", "pk")
+
+
+def get_milestone(project: Project, pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.filter(project=project), pk=pk)
+
+
+@dataclass(frozen=True)
+class DeliverySummary:
+    """What the client is told about delivery: the date, what it was, and since when.
+
+    ``agreed_on`` is the day (in the time zone active when the summary was
+    read) of the decision the latest change was agreed in with the client;
+    ``None`` when it was not agreed in a recorded decision.
+    """
+
+    current: date | None
+    previous: date | None
+    changed_at: datetime | None
+    agreed_on: date | None
+    milestones: list[Milestone] = field(default_factory=list)
+    #: The moment of that decision, for a page that shows the time too.
+    agreed_at: datetime | None = None
+
+    @property
+    def was_moved(self) -> bool:
+        return self.previous is not None
+
+
+def delivery_summary(project: Project) -> DeliverySummary | None:
+    """The project's delivery for the client, in two queries; ``None`` if there is nothing to say.
+
+    The latest change gives the current date (whatever the ``project`` given
+    was loaded with), the date before it and, when it was agreed with the
+    client in a decision, when; then the open milestones.
+    """
+    link = _decision_link()
+    latest = DeliveryDateChange.objects.filter(project=project)
+    if link:
+        latest = latest.select_related(link)
+    latest = latest.order_by("-changed_at", "-pk").first()
+    milestones = list(project_milestones(project).filter(done_on__isnull=True))
+    if latest is None and not milestones:
+        return None
+    decision = decision_of(latest) if latest is not None else None
+    agreed_at = getattr(decision, "decided_at", None)
+    return DeliverySummary(
+        current=latest.new if latest is not None else None,
+        previous=latest.previous if latest is not None else None,
+        changed_at=latest.changed_at if latest is not None else None,
+        agreed_on=timezone.localdate(agreed_at) if agreed_at else None,
+        milestones=milestones,
+        agreed_at=agreed_at,
     )

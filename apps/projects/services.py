@@ -1,21 +1,33 @@
-"""Writes to clients, projects, their members and their client contacts.
+"""Writes to clients, projects, their members, client contacts, delivery date and milestones.
 
 Each takes the acting user (``actor``) and records its event in the same
 transaction (see ``docs/events.md``).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from apps.events.services import Actor, event_record, record_changes, snapshot
+from apps.core.bilingual import columns, take_texts
+from apps.events.services import SYSTEM, Actor, event_record, record_changes, snapshot
 
-from .models import Client, ClientContact, Membership, Project, ProjectRole, default_currency
+from .models import (
+    MILESTONE_TEXTS,
+    Client,
+    ClientContact,
+    DeliveryDateChange,
+    Membership,
+    Milestone,
+    Project,
+    ProjectRole,
+    default_currency,
+)
 from .pages import BEFORE_ARCHIVE
 from .selectors import is_last_pm
 
@@ -36,6 +48,9 @@ PROJECT_FIELDS = (
     "first_contact_window_hours",
     "currency",
 )
+MILESTONE_FIELDS = (*columns(*MILESTONE_TEXTS), "due_on", "done_on")
+#: The reason of the first delivery date, given when the project is created.
+SET_AT_CREATION = _lazy("Set when the project was created")
 
 
 @transaction.atomic
@@ -99,8 +114,12 @@ def project_create(
     description: str = "",
     first_contact_window_hours: int = 24,
     currency: str | None = None,
+    delivery_date: date | None = None,
 ) -> Project:
-    """Create a project; whoever creates it becomes its PM unless they are the PMO lead."""
+    """Create a project; whoever creates it becomes its PM unless they are the PMO lead.
+
+    A committed ``delivery_date`` given now is the first entry of the date's history.
+    """
     project = Project(
         client=client,
         name=name.strip(),
@@ -120,12 +139,22 @@ def project_create(
     )
     if isinstance(actor, AbstractBaseUser) and actor != pmo_lead:
         membership_set(project=project, user=actor, role=ProjectRole.PM, actor=actor)
+    if delivery_date is not None:
+        project_change_delivery_date(
+            project=project, actor=actor, delivery_date=delivery_date, reason=str(SET_AT_CREATION)
+        )
+        project.refresh_from_db(fields=["delivery_date"])
     return project
 
 
 @transaction.atomic
 def project_update(*, project: Project, actor: Actor, **fields) -> Project:
-    """Change a project's client, name, description, PMO lead or first-contact window."""
+    """Change a project's client, name, description, PMO lead or first-contact window.
+
+    Not its delivery date: that changes with a reason, by ``project_change_delivery_date``.
+    """
+    if "delivery_date" in fields:
+        raise TypeError("The delivery date changes with a reason: project_change_delivery_date")
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
@@ -171,6 +200,135 @@ def project_restore(*, project: Project, actor: Actor) -> Project:
         project.save(update_fields=["archived_at"])
         event_record(actor=actor, verb="project.restored", obj=project, project=project)
     return project
+
+
+@transaction.atomic
+def project_change_delivery_date(
+    *,
+    project: Project,
+    actor: Actor,
+    delivery_date: date,
+    reason: str,
+    now: datetime | None = None,
+) -> DeliveryDateChange:
+    """Move the project's committed delivery date, keeping the change and why it was made.
+
+    1. refuse a missing date or reason;
+    2. lock the project, so that two changes at once each see the date the other left;
+    3. refuse a "change" to the date it already has;
+    4. write the change, the project's new date and the event, all in this transaction.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if delivery_date is None:
+        raise ValidationError(
+            {"delivery_date": _("Give the new delivery date.")}, code="no_delivery_date"
+        )
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the delivery date changes: the project's history keeps it.")},
+            code="no_reason",
+        )
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    previous = project.delivery_date
+    if previous == delivery_date:
+        raise ValidationError(
+            {
+                "delivery_date": _("The delivery date is already %(date)s: choose another one.")
+                % {"date": date_format(delivery_date, "DATE_FORMAT")}
+            },
+            code="unchanged",
+        )
+    change = DeliveryDateChange(
+        project=project,
+        previous=previous,
+        new=delivery_date,
+        reason=reason,
+        changed_by=None if actor is SYSTEM else actor,
+        changed_at=now,
+    )
+    change.full_clean()
+    change.save()
+    project.delivery_date = delivery_date
+    project.save(update_fields=["delivery_date"])
+    event_record(
+        actor=actor,
+        verb="project.delivery_date_changed",
+        obj=change,
+        project=project,
+        data={"previous": previous, "new": delivery_date, "reason": reason},
+        now=now,
+    )
+    return change
+
+
+def _check_milestone(milestone: Milestone) -> None:
+    for name in columns(*MILESTONE_TEXTS):
+        setattr(milestone, name, (getattr(milestone, name) or "").strip())
+    if not milestone.title:
+        raise ValidationError({"title_en": _("Give the milestone a short title.")})
+    milestone.full_clean(exclude=["project"])
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    project: Project,
+    actor: Actor,
+    due_on: date,
+    done_on: date | None = None,
+    **texts: str,
+) -> Milestone:
+    """Add a milestone; ``texts`` are its title by column (``title_en``, ``title_zh_hans``)."""
+    texts = take_texts(texts, *MILESTONE_TEXTS)
+    milestone = Milestone(project=project, due_on=due_on, done_on=done_on, **texts)
+    _check_milestone(milestone)
+    milestone.save()
+    event_record(
+        actor=actor,
+        verb="project.milestone_added",
+        obj=milestone,
+        project=project,
+        data=snapshot(milestone, MILESTONE_FIELDS),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, actor: Actor, **fields) -> Milestone:
+    """Change a milestone's title, due date or the day it was done (``done_on``)."""
+    unknown = set(fields) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown milestone fields: {sorted(unknown)}")
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    _check_milestone(milestone)
+    milestone.save()
+    record_changes(
+        actor=actor,
+        verb="project.milestone_changed",
+        obj=milestone,
+        before=before,
+        fields=MILESTONE_FIELDS,
+        project=milestone.project_id,
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, actor: Actor) -> None:
+    """Take a milestone off the plan; the record keeps what it was."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    event_record(
+        actor=actor,
+        verb="project.milestone_removed",
+        obj=milestone,
+        project=milestone.project_id,
+        data=snapshot(milestone, MILESTONE_FIELDS),
+    )
+    milestone.delete()
 
 
 LAST_PM = _lazy("A project keeps at least one project manager.")

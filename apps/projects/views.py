@@ -7,13 +7,29 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.selectors import user_is_pmo
 from apps.core.forms import add_service_errors
+from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.events.pages import history_context
 from apps.events.selectors import project_actors, project_events
 
 from . import services
-from .forms import ClientContactForm, MembershipForm, ProjectForm
+from .forms import (
+    ClientContactForm,
+    DeliveryDateForm,
+    MembershipForm,
+    MilestoneForm,
+    ProjectForm,
+)
 from .pages import PROJECT_PAGE
-from .selectors import Access, get_project_for_user, project_detail, project_list_for_user
+from .selectors import (
+    Access,
+    delivery_history,
+    delivery_summary,
+    get_milestone,
+    get_project_for_user,
+    project_detail,
+    project_list_for_user,
+    project_milestones,
+)
 
 
 @login_required
@@ -42,6 +58,7 @@ def project_create(request):
                 pmo_lead=data["pmo_lead"],
                 first_contact_window_hours=data["first_contact_window_hours"],
                 currency=data["currency"],
+                delivery_date=data["delivery_date"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -60,6 +77,9 @@ def _project_page(request, project, access, *, member_form=None, status=200):
         "can_edit": access.can_edit,
         "can_archive": user_is_pmo(request.user),
         "member_form": member_form or MembershipForm(),
+        "delivery_history": delivery_history(project),
+        "milestones": project_milestones(project),
+        "delivery": delivery_summary(project),
     }
     extra = PROJECT_PAGE.context(request=request, project=project, access=access)
     return render(request, "projects/detail.html", extra | context, status=status)
@@ -185,3 +205,79 @@ def project_history(request, pk: int):
         {"project": project} | context,
         status=400 if context["form"].errors else 200,
     )
+
+
+# --- the committed delivery date and the milestones -----------------------------------------
+
+
+@login_required
+def delivery_date_change(request, pk: int):
+    """Project managers move the committed delivery date, saying why."""
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    form = DeliveryDateForm(bound(request), project=project)
+    if form.is_valid():
+        try:
+            services.project_change_delivery_date(
+                project=project,
+                actor=request.user,
+                delivery_date=form.cleaned_data["delivery_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The delivery date was changed; its history keeps why."))
+            return back_to(project, "delivery")
+    return form_page(request, "projects/delivery_form.html", {"project": project}, form)
+
+
+@login_required
+def milestone_create(request, pk: int):
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    form = MilestoneForm(bound(request))
+    if form.is_valid():
+        try:
+            services.milestone_add(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The milestone was added."))
+            return back_to(project, "milestones")
+    return form_page(
+        request, "projects/milestone_form.html", {"project": project, "milestone": None}, form
+    )
+
+
+@login_required
+def milestone_edit(request, pk: int, milestone_pk: int):
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    milestone = get_milestone(project, milestone_pk)
+    form = MilestoneForm(bound(request), milestone=milestone)
+    if form.is_valid():
+        try:
+            services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The milestone was saved."))
+            return back_to(project, "milestones")
+    return form_page(
+        request,
+        "projects/milestone_form.html",
+        {"project": project, "milestone": milestone},
+        form,
+    )
+
+
+@login_required
+def milestone_remove(request, pk: int, milestone_pk: int):
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    milestone = get_milestone(project, milestone_pk)
+
+    def remove():
+        services.milestone_remove(milestone=milestone, actor=request.user)
+        messages.success(request, _("The milestone was removed."))
+        return back_to(project, "milestones")
+
+    context = {"project": project, "milestone": milestone, "can_act": True}
+    return confirm_page(request, "projects/milestone_remove.html", context, remove)
