@@ -1,5 +1,6 @@
 """The migrations keep every row: heartbeats and notifications move, reminders gain typed
-links, and an incident's texts split into their English and their Chinese.
+links, and the texts of incidents, actions and alternatives split into their English and
+their Chinese.
 
 The test database is taken back to before the move, filled the old way, and
 migrated forward again; whatever happens, it ends at the latest state.
@@ -13,12 +14,13 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: Every app at its latest migration but these, before the move (an incident and
-#: an action then had one title).
+#: Every app at its latest migration but these, before the move (an incident, an
+#: action and an alternative then had one title).
 BEFORE = {
     "reminders": "0003_action_overdue",
     "incidents": "0005_alter_incident_project",
     "actionplans": "0002_alter_actionitem_incident_alter_remedy_incident",
+    "alternatives": "0002_alter_alternative_incident_alter_decision_incident",
 }
 MOMENT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -40,7 +42,7 @@ def _before(latest):
 
 
 def _old_history(apps):
-    """A user, a project, an incident with an action, its reminders and inbox entries."""
+    """A user, a project, an incident with an action and a decision, reminders, inbox entries."""
     User = apps.get_model("auth", "User")
     pm = User.objects.create(username="pm", email="pm@example.com")
     client = apps.get_model("projects", "Client").objects.create(name="Huaxin")
@@ -74,6 +76,25 @@ def _old_history(apps):
         created_by=pm,
         created_at=MOMENT,
         updated_at=MOMENT,
+    )
+    alternative = apps.get_model("alternatives", "Alternative").objects.create(
+        incident=incident,
+        title="延期 30 天 / Extend 30 days",
+        description="Partition the engine.",
+        status="rejected",
+        rejection_reason="运营方无法接受。",
+        created_by=pm,
+        created_at=MOMENT,
+        updated_at=MOMENT,
+    )
+    apps.get_model("alternatives", "Decision").objects.create(
+        incident=incident,
+        alternative=alternative,
+        decided_at=MOMENT,
+        rationale="Keeps the scope.",
+        recorded_by=pm,
+        recorded_at=MOMENT,
+        superseded_at=MOMENT,
     )
     Reminder = apps.get_model("reminders", "Reminder")
     common = {"due_at": MOMENT, "fire_at": MOMENT, "recipient": pm, "created_at": MOMENT}
@@ -115,6 +136,18 @@ def test_moving_heartbeats_notifications_and_reminder_subjects_keeps_every_row()
         assert (both.summary_zh_hans, both.summary_en) == ("压力测试未通过。", "")
         moved = apps.get_model("actionplans", "ActionItem").objects.get(pk=item.pk)
         assert (moved.title_en, moved.title_zh_hans) == ("Load test", "")
+        alternative = apps.get_model("alternatives", "Alternative").objects.get()
+        assert (alternative.title_en, alternative.title_zh_hans) == ("Extend 30 days", "延期 30 天")
+        assert (alternative.description_en, alternative.description_zh_hans) == (
+            "Partition the engine.",
+            "",
+        )
+        assert (alternative.rejection_reason_en, alternative.rejection_reason_zh_hans) == (
+            "",
+            "运营方无法接受。",
+        )
+        decision = apps.get_model("alternatives", "Decision").objects.get()
+        assert (decision.rationale_en, decision.rationale_zh_hans) == ("Keeps the scope.", "")
         Reminder = apps.get_model("reminders", "Reminder")
         assert Reminder.objects.get(pk=on_item.pk).action_item_id == item.pk
         assert Reminder.objects.get(pk=on_incident.pk).action_item_id is None

@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import columns
+from apps.core.fields import require_one_language
 from apps.core.forms import add_service_errors
 from apps.incidents.services import ensure_not_closed
 
 from . import services
-from .models import Alternative, Decision
+from .models import DECISION_TEXTS, REJECTION_TEXTS, Alternative, Decision
 
 
 class AlternativeAdminForm(forms.ModelForm):
@@ -16,6 +19,12 @@ class AlternativeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        require_one_language(
+            self, "title", _("Give the alternative a short title, in English or in Chinese.")
+        )
+        require_one_language(
+            self, "description", _("Describe the alternative, in English or in Chinese.")
+        )
         try:
             ensure_not_closed(self.instance.incident)
         except ValidationError as exc:
@@ -31,11 +40,15 @@ class AlternativeAdmin(admin.ModelAdmin):
     list_display = ("title", "incident", "status", "schedule_impact_days", "cost_impact")
     list_filter = ("status", "incident__project")
     list_select_related = ("incident",)
-    search_fields = ("title", "description", "incident__title_en", "incident__title_zh_hans")
+    search_fields = (
+        *columns("title", "description"),
+        "incident__title_en",
+        "incident__title_zh_hans",
+    )
     readonly_fields = (
         "incident",
         "status",
-        "rejection_reason",
+        *columns(*REJECTION_TEXTS),
         "version",
         "created_by",
         "created_at",
@@ -75,8 +88,9 @@ class DecisionAdmin(admin.ModelAdmin):
     )
     list_select_related = ("alternative", "incident", "meeting", "recorded_by")
     search_fields = (
-        "rationale",
-        "alternative__title",
+        *columns(*DECISION_TEXTS),
+        "alternative__title_en",
+        "alternative__title_zh_hans",
         "incident__title_en",
         "incident__title_zh_hans",
     )

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.communications.models import Meeting, MeetingStatus
+from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
 from apps.core.fields import (
     AMOUNT,
@@ -22,8 +23,12 @@ from apps.core.fields import (
     MAX_PK,
     IdChoiceField,
     LocalDateTimeField,
+    bilingual_help,
+    bilingual_row,
     in_your_time_zone,
-    text_field,
+    line_pair,
+    require_one_language,
+    text_pair,
 )
 from apps.incidents.models import Incident
 from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
@@ -41,17 +46,9 @@ IMPACT_DAYS_ERROR = _("Enter a number of days between -3650 and 3650 (ten years)
 class AlternativeForm(HiddenErrorsMixin, forms.Form):
     """Propose an alternative; with ``alternative=`` edit it (and carry its version)."""
 
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        error_messages={"required": _("Give the alternative a short title.")},
-    )
-    description = text_field(
-        _("Description"),
-        required=True,
-        rows=4,
-        help_text=_("What the client gets, and how the team would do it."),
-        error_messages={"required": _("Describe the alternative.")},
+    title_en, title_zh_hans = line_pair(_("Title"))
+    description_en, description_zh_hans = text_pair(
+        _("Description"), rows=4, help_text=_("What the client gets, and how the team would do it.")
     )
     schedule_impact_days = forms.IntegerField(
         label=_("Schedule impact (days)"),
@@ -73,12 +70,12 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
         error_messages=AMOUNT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    scope_impact = text_field(
+    scope_impact_en, scope_impact_zh_hans = text_pair(
         _("Scope impact"), rows=2, help_text=_("Deliverables added or removed.")
     )
-    risks = text_field(_("Risks"), rows=2)
-    pros = text_field(_("Pros"), rows=2)
-    cons = text_field(_("Cons"), rows=2)
+    risks_en, risks_zh_hans = text_pair(_("Risks"), rows=2)
+    pros_en, pros_zh_hans = text_pair(_("Pros"), rows=2)
+    cons_en, cons_zh_hans = text_pair(_("Cons"), rows=2)
 
     def __init__(self, *args, alternative: Alternative | None = None, **kwargs):
         if alternative is not None:
@@ -91,15 +88,17 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
-            "title",
-            "description",
+            bilingual_help(),
+            bilingual_row("title"),
+            bilingual_row("description"),
             Row(
                 Column("schedule_impact_days", css_class="col-md-6"),
                 Column("cost_impact", css_class="col-md-6"),
             ),
-            "scope_impact",
-            Row(Column("pros", css_class="col-md-6"), Column("cons", css_class="col-md-6")),
-            "risks",
+            bilingual_row("scope_impact"),
+            bilingual_row("pros"),
+            bilingual_row("cons"),
+            bilingual_row("risks"),
             Div(
                 Submit(
                     "submit",
@@ -111,43 +110,40 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
 
     version = VersionField()
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Give the alternative a short title."))
-        return title
-
-    def clean_description(self):
-        description = self.cleaned_data["description"].strip()
-        if not description:
-            raise forms.ValidationError(_("Describe the alternative."))
-        return description
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(
+            self, "title", _("Give the alternative a short title, in English or in Chinese.")
+        )
+        require_one_language(
+            self, "description", _("Describe the alternative, in English or in Chinese.")
+        )
+        return cleaned
 
 
 class RejectForm(forms.Form):
-    reason = text_field(
-        _("Why it is not taken"),
-        required=True,
-        help_text=_("The client may read this next to the alternative."),
-        error_messages={"required": _("Say why this alternative is not taken.")},
+    reason_en, reason_zh_hans = text_pair(
+        _("Why it is not taken"), help_text=_("The client may read this next to the alternative.")
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "reason",
+            bilingual_help(),
+            bilingual_row("reason"),
             Div(
                 Submit("submit", _("Set the alternative aside"), css_class="btn-danger"),
                 css_class="mt-3",
             ),
         )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Say why this alternative is not taken."))
-        return reason
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(
+            self, "reason", _("Say why this alternative is not taken, in English or in Chinese.")
+        )
+        return cleaned
 
 
 class AlternativeChoiceField(IdChoiceField):
@@ -200,14 +196,12 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         queryset=get_user_model().objects.none(),
         error_messages={"required": _("Name who agreed for the team.")},
     )
-    rationale = text_field(
+    rationale_en, rationale_zh_hans = text_pair(
         _("Why this alternative"),
-        required=True,
         rows=4,
         help_text=_("The reasons the client and the team chose it."),
-        error_messages={"required": _("Say why this alternative was chosen.")},
     )
-    others_reason = text_field(
+    others_reason_en, others_reason_zh_hans = text_pair(
         _("Why the other alternatives were not chosen"),
         rows=3,
         help_text=_(
@@ -246,7 +240,8 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         # The reason for the others matters only when other proposed ones remain.
         proposed = [a for a in alternatives if a.status == AlternativeStatus.PROPOSED]
         if not proposed or len(alternatives) < 2:
-            del self.fields["others_reason"]
+            for name in columns("others_reason"):
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
@@ -259,16 +254,18 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
                 Column(Field("client_agreed", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
                 Column(Field("team_agreed", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
             ),
-            "rationale",
-            *(["others_reason"] if "others_reason" in self.fields else []),
+            bilingual_help(),
+            bilingual_row("rationale"),
+            *([bilingual_row("others_reason")] if "others_reason_en" in self.fields else []),
             Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
         )
 
-    def clean_rationale(self):
-        rationale = self.cleaned_data["rationale"].strip()
-        if not rationale:
-            raise forms.ValidationError(_("Say why this alternative was chosen."))
-        return rationale
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(
+            self, "rationale", _("Say why this alternative was chosen, in English or in Chinese.")
+        )
+        return cleaned
 
     def clean_expected_current_decision(self) -> int | None:
         value = self.cleaned_data["expected_current_decision"].strip()

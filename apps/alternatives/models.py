@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.communications.models import Meeting
+from apps.core.bilingual import Bilingual, pair
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 
@@ -13,14 +14,22 @@ class AlternativeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+#: The texts of an alternative the client compares, in both languages (edited together).
+ALTERNATIVE_TEXTS = ("title", "description", "scope_impact", "risks", "pros", "cons")
+#: Why it was set aside, written when it is (the client reads it in the comparison).
+REJECTION_TEXTS = ("rejection_reason",)
+#: The texts of a decision the client reads, in both languages.
+DECISION_TEXTS = ("rationale",)
+
+
 class Alternative(models.Model):
     """One way forward when the project cannot continue as planned."""
 
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="alternatives", verbose_name=_("incident")
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
+    description_en, description_zh_hans = pair(models.TextField, _("description"), blank=True)
     schedule_impact_days = models.IntegerField(
         _("schedule impact (days)"),
         null=True,
@@ -30,17 +39,26 @@ class Alternative(models.Model):
     cost_impact = models.DecimalField(
         _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    scope_impact = models.TextField(_("scope impact"), blank=True)
-    risks = models.TextField(_("risks"), blank=True)
-    pros = models.TextField(_("pros"), blank=True)
-    cons = models.TextField(_("cons"), blank=True)
+    scope_impact_en, scope_impact_zh_hans = pair(models.TextField, _("scope impact"), blank=True)
+    risks_en, risks_zh_hans = pair(models.TextField, _("risks"), blank=True)
+    pros_en, pros_zh_hans = pair(models.TextField, _("pros"), blank=True)
+    cons_en, cons_zh_hans = pair(models.TextField, _("cons"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
         choices=AlternativeStatus.choices,
         default=AlternativeStatus.PROPOSED,
     )
-    rejection_reason = models.TextField(_("why it was not chosen"), blank=True)
+    rejection_reason_en, rejection_reason_zh_hans = pair(
+        models.TextField, _("why it was not chosen"), blank=True
+    )
+    title = Bilingual()
+    description = Bilingual()
+    scope_impact = Bilingual()
+    risks = Bilingual()
+    pros = Bilingual()
+    cons = Bilingual()
+    rejection_reason = Bilingual()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,8 +81,14 @@ class Alternative(models.Model):
                 name="one_chosen_alternative_per_incident",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                condition=~models.Q(status="rejected")
+                | ~models.Q(rejection_reason_en="")
+                | ~models.Q(rejection_reason_zh_hans=""),
                 name="alternative_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""),
+                name="alternative_has_a_title",
             ),
         ]
 
@@ -99,7 +123,8 @@ class Decision(models.Model):
     team_agreed = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("agreed for the team")
     )
-    rationale = models.TextField(_("why"))
+    rationale_en, rationale_zh_hans = pair(models.TextField, _("why"), blank=True)
+    rationale = Bilingual()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -126,6 +151,10 @@ class Decision(models.Model):
                 fields=["incident"],
                 condition=models.Q(superseded_at__isnull=True),
                 name="one_current_decision_per_incident",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale_en="") | ~models.Q(rationale_zh_hans=""),
+                name="decision_has_a_rationale",
             ),
         ]
 

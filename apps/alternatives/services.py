@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.communications.models import Meeting, MeetingStatus
 from apps.communications.services import log_note, notify_contacts
+from apps.core.bilingual import LANGUAGES, column, columns, take_texts
 from apps.core.concurrency import save_if_unchanged
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident, IncidentStatus
@@ -28,28 +29,36 @@ from apps.incidents.services import (
 from apps.projects.models import ClientContact
 from apps.projects.selectors import project_team_ids
 
-from .models import Alternative, AlternativeStatus, Decision
+from .models import (
+    ALTERNATIVE_TEXTS,
+    DECISION_TEXTS,
+    REJECTION_TEXTS,
+    Alternative,
+    AlternativeStatus,
+    Decision,
+)
 
+#: The columns of the texts the client compares, in both languages.
+TEXT_COLUMNS = columns(*ALTERNATIVE_TEXTS)
 ALTERNATIVE_FIELDS = (
-    "title",
-    "description",
+    *columns("title", "description"),
     "schedule_impact_days",
     "cost_impact",
-    "scope_impact",
-    "risks",
-    "pros",
-    "cons",
+    *columns("scope_impact", "risks", "pros", "cons"),
 )
-TEXT_FIELDS = ("title", "description", "scope_impact", "risks", "pros", "cons")
 
 
 def _clean_texts(alternative: Alternative) -> None:
-    for name in TEXT_FIELDS:
+    for name in TEXT_COLUMNS:
         setattr(alternative, name, (getattr(alternative, name) or "").strip())
     if not alternative.title:
-        raise ValidationError({"title": _("Give the alternative a short title.")})
+        raise ValidationError(
+            {"title_en": _("Give the alternative a short title, in English or in Chinese.")}
+        )
     if not alternative.description:
-        raise ValidationError({"description": _("Describe the alternative.")})
+        raise ValidationError(
+            {"description_en": _("Describe the alternative, in English or in Chinese.")}
+        )
 
 
 @transaction.atomic
@@ -57,31 +66,28 @@ def alternative_propose(
     *,
     incident: Incident,
     actor: AbstractBaseUser,
-    title: str,
-    description: str,
     schedule_impact_days: int | None = None,
     cost_impact: Decimal | None = None,
-    scope_impact: str = "",
-    risks: str = "",
-    pros: str = "",
-    cons: str = "",
     now: datetime | None = None,
+    **texts: str,
 ) -> Alternative:
+    """Propose a way forward; ``texts`` are what the client compares, by column.
+
+    The columns are ``title_en`` / ``title_zh_hans`` and the same for the
+    description, scope impact, risks, pros and cons; a title and a
+    description are needed in one language at least.
+    """
+    texts = take_texts(texts, *ALTERNATIVE_TEXTS)
     now = now or timezone.now()
     ensure_not_closed(incident)
     alternative = Alternative(
         incident=incident,
-        title=title,
-        description=description,
         schedule_impact_days=schedule_impact_days,
         cost_impact=cost_impact,
-        scope_impact=scope_impact,
-        risks=risks,
-        pros=pros,
-        cons=cons,
         created_by=actor,
         created_at=now,
         updated_at=now,
+        **texts,
     )
     _clean_texts(alternative)
     alternative.full_clean()
@@ -138,41 +144,63 @@ def alternative_update(
     return alternative
 
 
+#: The columns of the reason an alternative was set aside.
+REJECTION_COLUMNS = columns(*REJECTION_TEXTS)
+
+
 def _set_aside(
     alternative: Alternative,
     *,
     incident: Incident,
     actor: Actor,
-    reason: str,
+    reason: dict[str, str],
     now: datetime,
     decision: Decision | None = None,
 ) -> None:
-    """Mark an alternative rejected with its reason, and record it."""
+    """Mark an alternative rejected with its reason (by column), and record it."""
     alternative.status = AlternativeStatus.REJECTED
-    alternative.rejection_reason = reason
+    for name in REJECTION_COLUMNS:
+        setattr(alternative, name, reason.get(name, ""))
     alternative.version += 1
     alternative.updated_at = now
-    alternative.save(update_fields=["status", "rejection_reason", "version", "updated_at"])
+    alternative.save(update_fields=["status", *REJECTION_COLUMNS, "version", "updated_at"])
     event_record(
         actor=actor,
         verb="alternative.rejected",
         obj=alternative,
         incident=incident,
-        data={"reason": reason, "decision": decision.pk if decision else None},
+        data={
+            **{name: getattr(alternative, name) for name in REJECTION_COLUMNS},
+            "decision": decision.pk if decision else None,
+        },
         now=now,
     )
 
 
+def _as_rejection(texts: dict[str, str], name: str) -> dict[str, str]:
+    """The text ``name`` (``reason``, ``others_reason``) as the rejection reason's columns."""
+    return {
+        column("rejection_reason", language): texts.get(column(name, language), "")
+        for language in LANGUAGES
+    }
+
+
 @transaction.atomic
 def alternative_reject(
-    *, alternative: Alternative, actor: Actor, reason: str, now: datetime | None = None
+    *, alternative: Alternative, actor: Actor, now: datetime | None = None, **texts: str
 ) -> Alternative:
-    """Set a proposed alternative aside, with the reason (the chosen one needs a new decision)."""
+    """Set a proposed alternative aside, with the reason (the chosen one needs a new decision).
+
+    ``texts`` are the reason by language, ``reason_en`` and ``reason_zh_hans``;
+    one of them is needed.
+    """
+    texts = take_texts(texts, "reason")
     now = now or timezone.now()
     ensure_not_closed(alternative.incident)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why this alternative is not taken.")})
+    if not any(texts.values()):
+        raise ValidationError(
+            {"reason_en": _("Say why this alternative is not taken, in English or in Chinese.")}
+        )
     alternative = (
         Alternative.objects.select_for_update().select_related("incident").get(pk=alternative.pk)
     )
@@ -184,7 +212,13 @@ def alternative_reject(
             ),
             code="not_proposed",
         )
-    _set_aside(alternative, incident=alternative.incident, actor=actor, reason=reason, now=now)
+    _set_aside(
+        alternative,
+        incident=alternative.incident,
+        actor=actor,
+        reason=_as_rejection(texts, "reason"),
+        now=now,
+    )
     incident_public_changed(incident_id=alternative.incident_id)
     return alternative
 
@@ -195,12 +229,16 @@ def current_decision(incident: Incident) -> Decision | None:
 
 # --- recording a decision, step by step ------------------------------------------------
 
+#: The texts a decision takes: why this one (kept on the decision), and why not
+#: the others (kept on each alternative it sets aside).
+DECISION_INPUTS = (*DECISION_TEXTS, "others_reason")
+
 
 @dataclass(frozen=True)
 class _Agreement:
-    """What the user wrote down, checked: who agreed, when, where and why."""
+    """What the user wrote down, checked: who agreed, when, where and why (by column)."""
 
-    rationale: str
+    rationale: dict[str, str]
     decided_at: datetime
     client_agreed: list[ClientContact]
     team_agreed: list[AbstractBaseUser]
@@ -234,16 +272,17 @@ def _check_choice(incident: Incident, alternative: Alternative) -> Alternative:
 def _check_agreement(
     incident: Incident,
     *,
-    rationale: str,
+    rationale: dict[str, str],
     decided_at: datetime,
     client_agreed: Iterable[ClientContact],
     team_agreed: Iterable[AbstractBaseUser],
     meeting: Meeting | None,
     now: datetime,
 ) -> _Agreement:
-    rationale = rationale.strip()
-    if not rationale:
-        raise ValidationError({"rationale": _("Say why this alternative was chosen.")})
+    if not any(rationale.values()):
+        raise ValidationError(
+            {"rationale_en": _("Say why this alternative was chosen, in English or in Chinese.")}
+        )
     if decided_at > now:
         raise ValidationError({"decided_at": _("A decision cannot be dated in the future.")})
     client_agreed, team_agreed = list(client_agreed), list(team_agreed)
@@ -267,20 +306,43 @@ def _check_agreement(
 
 
 def _others_to_set_aside(
-    incident: Incident, chosen: Alternative, others_reason: str
-) -> tuple[list[Alternative], str]:
+    incident: Incident, chosen: Alternative, others_reason: dict[str, str]
+) -> list[Alternative]:
     """The other proposed alternatives, which the decision sets aside with a reason."""
     others = list(
         Alternative.objects.select_for_update()
         .filter(incident=incident, status=AlternativeStatus.PROPOSED)
         .exclude(pk=chosen.pk)
     )
-    others_reason = others_reason.strip()
-    if others and not others_reason:
+    if others and not any(others_reason.values()):
         raise ValidationError(
-            {"others_reason": _("Say why the other alternatives were not chosen.")}
+            {
+                "others_reason_en": _(
+                    "Say why the other alternatives were not chosen, in English or in Chinese."
+                )
+            }
         )
-    return others, others_reason
+    return others
+
+
+def _replaced_reason(agreement: _Agreement) -> dict[str, str]:
+    """Why the alternative of a superseded decision is set aside, in each language.
+
+    Each language gets the sentence in that language around the new
+    decision's rationale in it; a language the rationale is not written in
+    stays empty, so that its reader is shown the other one, marked as such.
+    """
+    date = timezone.localtime(agreement.decided_at).strftime("%Y-%m-%d")
+    reason = {}
+    for language in LANGUAGES:
+        why = agreement.rationale.get(column("rationale", language), "")
+        with translation.override(language):
+            reason[column("rejection_reason", language)] = (
+                _("Replaced by the decision of %(date)s: %(why)s") % {"date": date, "why": why}
+                if why
+                else ""
+            )
+    return reason
 
 
 def _write_decision(
@@ -289,7 +351,7 @@ def _write_decision(
     chosen: Alternative,
     current: Decision | None,
     others: list[Alternative],
-    others_reason: str,
+    others_reason: dict[str, str],
     agreement: _Agreement,
     actor: Actor,
     now: datetime,
@@ -309,21 +371,17 @@ def _write_decision(
                 alternative=chosen,
                 decided_at=agreement.decided_at,
                 meeting=agreement.meeting,
-                rationale=agreement.rationale,
                 recorded_by=actor,
                 recorded_at=now,
                 supersedes=current,
+                **agreement.rationale,
             )
             if current is not None:
-                replaced = _("Replaced by the decision of %(date)s: %(why)s") % {
-                    "date": timezone.localtime(agreement.decided_at).strftime("%Y-%m-%d"),
-                    "why": agreement.rationale,
-                }
                 _set_aside(
                     current.alternative,
                     incident=incident,
                     actor=actor,
-                    reason=replaced,
+                    reason=_replaced_reason(agreement),
                     now=now,
                     decision=decision,
                 )
@@ -332,15 +390,16 @@ def _write_decision(
                     other,
                     incident=incident,
                     actor=actor,
-                    reason=others_reason,
+                    reason=_as_rejection(others_reason, "others_reason"),
                     now=now,
                     decision=decision,
                 )
             chosen.status = AlternativeStatus.CHOSEN
-            chosen.rejection_reason = ""
+            for name in REJECTION_COLUMNS:
+                setattr(chosen, name, "")
             chosen.version += 1
             chosen.updated_at = now
-            chosen.save(update_fields=["status", "rejection_reason", "version", "updated_at"])
+            chosen.save(update_fields=["status", *REJECTION_COLUMNS, "version", "updated_at"])
     except IntegrityError as exc:
         raise ValidationError(
             _("Another decision was recorded at the same moment. Reload the page and try again."),
@@ -369,7 +428,7 @@ def _record_decision_events(decision: Decision, *, actor: Actor, now: datetime) 
             "alternative": decision.alternative,
             "decided_at": decision.decided_at,
             "meeting": decision.meeting,
-            "rationale": decision.rationale,
+            **{name: getattr(decision, name) for name in columns(*DECISION_TEXTS)},
             "client_agreed": list(decision.client_agreed.all()),
             "team_agreed": list(decision.team_agreed.all()),
             "supersedes": decision.supersedes_id,
@@ -378,22 +437,34 @@ def _record_decision_events(decision: Decision, *, actor: Actor, now: datetime) 
     )
 
 
+def _decision_note(decision: Decision) -> str:
+    """The timeline's note of the decision, in the language of whoever records it."""
+    return _("Decision: “%(title)s” chosen with the client. %(why)s") % {
+        "title": decision.alternative.title,
+        "why": decision.rationale,
+    }
+
+
 @transaction.atomic
 def decision_record(
     *,
     incident: Incident,
     alternative: Alternative,
     actor: AbstractBaseUser,
-    rationale: str,
     client_agreed: Iterable[ClientContact],
     team_agreed: Iterable[AbstractBaseUser],
     expected_current_decision_id: int | None,
     decided_at: datetime | None = None,
     meeting: Meeting | None = None,
-    others_reason: str = "",
     now: datetime | None = None,
+    **texts: str,
 ) -> Decision:
     """Record the alternative chosen together with the client.
+
+    ``texts`` are by column: why this alternative (``rationale_en``,
+    ``rationale_zh_hans``; one at least) and why not the others
+    (``others_reason_en``, ``others_reason_zh_hans``; needed while other
+    proposed alternatives remain).
 
     Steps: lock the incident (decisions on one incident are taken one at a
     time); refuse if the current decision is not the one the user saw;
@@ -402,6 +473,9 @@ def decision_record(
     decision and its events; note it on the timeline; move the incident to
     "plan agreed" when that is a valid step; e-mail the client's contacts.
     """
+    texts = take_texts(texts, *DECISION_INPUTS)
+    rationale = {name: texts.get(name, "") for name in columns(*DECISION_TEXTS)}
+    others_reason = {name: texts.get(name, "") for name in columns("others_reason")}
     now = now or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     ensure_not_closed(incident)
@@ -416,7 +490,7 @@ def decision_record(
         meeting=meeting,
         now=now,
     )
-    others, others_reason = _others_to_set_aside(incident, chosen, others_reason)
+    others = _others_to_set_aside(incident, chosen, others_reason)
     decision = _write_decision(
         incident=incident,
         chosen=chosen,
@@ -428,13 +502,7 @@ def decision_record(
         now=now,
     )
     _record_decision_events(decision, actor=actor, now=now)
-    log_note(
-        incident=incident,
-        actor=actor,
-        summary=_("Decision: “%(title)s” chosen with the client. %(why)s")
-        % {"title": chosen.title, "why": agreement.rationale},
-        now=now,
-    )
+    log_note(incident=incident, actor=actor, summary=_decision_note(decision), now=now)
     if IncidentStatus.PLAN_AGREED in incident.allowed_transitions:
         incident = incident_change_status(
             incident=incident, actor=actor, status=IncidentStatus.PLAN_AGREED, now=now

@@ -122,40 +122,70 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     extend = alternatives.alternative_propose(
         incident=incident,
         actor=pm,
-        title="延期 30 天,重构调度引擎 / Extend 30 days, partition the engine",
-        description="Redesign the dispatch engine into regional partitions; full scope kept.",
+        **both_languages(
+            title="延期 30 天,重构调度引擎 / Extend 30 days, partition the engine",
+            description=(
+                "Redesign the dispatch engine into regional partitions; full scope kept.",
+                "将调度引擎重新设计为按区域分区的架构;功能范围不变。",
+            ),
+            scope_impact=("No change in scope.", "范围不变。"),
+            risks=("The partitioned design is new to the team.", "团队此前未做过分区架构。"),
+            pros=(
+                "Meets the 2 s requirement with margin; no scope cut.",
+                "留有余量地满足 2 秒的要求;不缩减范围。",
+            ),
+            cons=("One month later than planned.", "比原计划晚一个月。"),
+        ),
         schedule_impact_days=30,
         cost_impact=Decimal("180000.00"),
-        scope_impact="No change in scope.",
-        risks="The partitioned design is new to the team.",
-        pros="Meets the 2 s requirement with margin; no scope cut.",
-        cons="One month later than planned.",
         now=declared + timedelta(hours=8),
     )
     alternatives.alternative_propose(
         incident=incident,
         actor=pm,
-        title="按期上线,缩减范围 / Launch on time without real-time dispatch",
-        description="Go live on 15 December with batch dispatch every 15 minutes; real-time later.",
+        **both_languages(
+            title="按期上线,缩减范围 / Launch on time without real-time dispatch",
+            description=(
+                "Go live on 15 December with batch dispatch every 15 minutes; real-time later.",
+                "12 月 15 日按期上线,每 15 分钟批量调度一次;实时调度稍后提供。",
+            ),
+            scope_impact=(
+                "Real-time dispatch moves to a second release.",
+                "实时调度移至第二个版本。",
+            ),
+            risks=(
+                "Drivers lose up to 15 minutes per reassignment.",
+                "每次改派司机最多损失 15 分钟。",
+            ),
+            pros=("The launch date holds.", "上线日期不变。"),
+            cons=(
+                "Operations keep manual workarounds for 2 months.",
+                "运营团队需继续手工处理两个月。",
+            ),
+        ),
         schedule_impact_days=0,
         cost_impact=Decimal("60000.00"),
-        scope_impact="Real-time dispatch moves to a second release.",
-        risks="Drivers lose up to 15 minutes per reassignment.",
-        pros="The launch date holds.",
-        cons="Operations keep manual workarounds for 2 months.",
         now=declared + timedelta(hours=8, minutes=20),
     )
     alternatives.alternative_propose(
         incident=incident,
         actor=pm,
-        title="增加人手,保持日期 / Add four engineers, keep the date",
-        description="Bring four engineers from the platform team to optimise the current engine.",
+        **both_languages(
+            title="增加人手,保持日期 / Add four engineers, keep the date",
+            description=(
+                "Bring four engineers from the platform team to optimise the current engine.",
+                "从平台团队抽调四名工程师优化现有调度引擎。",
+            ),
+            scope_impact=("None if it works.", "若成功,范围不变。"),
+            risks=(
+                "High: optimisation alone may not reach 2 s; onboarding costs a week.",
+                "高:仅靠优化可能达不到 2 秒;新成员上手需要一周。",
+            ),
+            pros=("Keeps date and scope if it succeeds.", "若成功,日期和范围都不变。"),
+            cons=("Most expensive and most uncertain.", "成本最高,不确定性最大。"),
+        ),
         schedule_impact_days=0,
         cost_impact=Decimal("240000.00"),
-        scope_impact="None if it works.",
-        risks="High: optimisation alone may not reach 2 s; onboarding costs a week.",
-        pros="Keeps date and scope if it succeeds.",
-        cons="Most expensive and most uncertain.",
         now=declared + timedelta(hours=8, minutes=40),
     )
     held_at = meeting_at + timedelta(minutes=90)
@@ -172,14 +202,23 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         alternative=extend,
         actor=pm,
-        rationale="Keeps the full scope and meets the response-time requirement with margin; "
-        "the client prefers one month's delay to a reduced launch.",
+        **both_languages(
+            rationale=(
+                "Keeps the full scope and meets the response-time requirement with margin; "
+                "the client prefers one month's delay to a reduced launch.",
+                "保留全部功能范围,并留有余量地满足响应时间要求;"
+                "客户宁可延期一个月,也不愿缩减范围上线。",
+            ),
+            others_reason=(
+                "Reduced scope or a risky staffing bet were not acceptable to operations.",
+                "缩减范围或押注于有风险的增员方案,运营方都无法接受。",
+            ),
+        ),
         client_agreed=[decision_maker],
         team_agreed=[pm, lead],
         expected_current_decision_id=None,
         decided_at=meeting_at + timedelta(minutes=80),
         meeting=meeting,
-        others_reason="Reduced scope or a risky staffing bet were not acceptable to operations.",
         now=held_at + timedelta(minutes=10),
     )
     incidents.incident_change_status(

@@ -23,15 +23,15 @@ def contact(project):
 
 @pytest.fixture
 def propose(pm, now):
-    """``propose(incident, title=...)`` through the service, one minute apart."""
+    """``propose(incident, title_en=...)`` through the service, one minute apart."""
     count = 0
 
     def _propose(incident, **kwargs):
         nonlocal count
         count += 1
         values = {
-            "title": f"Alternative {count}",
-            "description": "A way forward.",
+            "title_en": f"Alternative {count}",
+            "description_en": "A way forward.",
             "actor": pm,
             "now": now - timedelta(minutes=30 - count),
         } | kwargs
@@ -48,11 +48,11 @@ def decide(pm, contact, now):
         current = services.current_decision(incident)
         values = {
             "actor": pm,
-            "rationale": "The client prefers a later date to a smaller scope.",
+            "rationale_en": "The client prefers a later date to a smaller scope.",
             "client_agreed": [contact],
             "team_agreed": [pm],
             "expected_current_decision_id": current.pk if current else None,
-            "others_reason": "Not acceptable to operations.",
+            "others_reason_en": "Not acceptable to operations.",
         } | kwargs
         return services.decision_record(incident=incident, alternative=alternative, **values)
 

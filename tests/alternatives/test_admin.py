@@ -35,8 +35,8 @@ def objects(informed, propose, decide, pm, now):
     remedy = plans.remedy_offer(
         incident=informed, actor=pm, kind="discount", description_en="Ten percent off."
     )
-    alternative = propose(informed, title="Extend thirty days")
-    decision = decide(informed, alternative, rationale="Scope over date.")
+    alternative = propose(informed, title_en="Extend thirty days")
+    decision = decide(informed, alternative, rationale_en="Scope over date.")
     project = informed.project.pk
     return {
         ActionItem: (
@@ -82,10 +82,10 @@ def test_decisions_are_read_only(objects, superuser, login):
 
     page = client.get(_admin_url(Decision, "change", decision.pk)).content.decode()
     response = client.post(
-        _admin_url(Decision, "change", decision.pk), {"rationale": "Rewritten history."}
+        _admin_url(Decision, "change", decision.pk), {"rationale_en": "Rewritten history."}
     )
 
-    assert 'name="rationale"' not in page
+    assert 'name="rationale_en"' not in page
     assert response.status_code == 403
     assert client.post(_admin_url(Decision, "delete", decision.pk)).status_code == 403
     decision.refresh_from_db()
@@ -137,3 +137,55 @@ def test_a_bad_owner_in_the_admin_is_a_form_error(objects, superuser, stranger, 
     )
     item.refresh_from_db()
     assert item.owner_id != stranger.pk
+
+
+def _alternative_post(alternative, **changes):
+    data = {
+        name: getattr(alternative, name) or ""
+        for name in (
+            "title_en",
+            "title_zh_hans",
+            "description_en",
+            "description_zh_hans",
+            "scope_impact_en",
+            "scope_impact_zh_hans",
+            "risks_en",
+            "risks_zh_hans",
+            "pros_en",
+            "pros_zh_hans",
+            "cons_en",
+            "cons_zh_hans",
+        )
+    }
+    data |= {"schedule_impact_days": "", "cost_impact": ""}
+    return data | changes
+
+
+def test_an_alternative_corrected_in_the_admin_goes_through_the_service(objects, superuser, login):
+    alternative = objects[Alternative][0]
+
+    response = login(superuser).post(
+        _admin_url(Alternative, "change", alternative.pk),
+        _alternative_post(alternative, title_zh_hans="延期三十天"),
+    )
+
+    assert response.status_code == 302
+    alternative.refresh_from_db()
+    assert (alternative.title_en, alternative.title_zh_hans) == ("Extend thirty days", "延期三十天")
+    assert alternative.version == 3  # proposed, chosen, corrected
+
+
+def test_an_alternative_without_a_title_in_the_admin_is_a_form_error(objects, superuser, login):
+    alternative = objects[Alternative][0]
+
+    response = login(superuser).post(
+        _admin_url(Alternative, "change", alternative.pk),
+        _alternative_post(alternative, title_en="", title_zh_hans=""),
+    )
+
+    assert response.status_code == 200
+    assert "Give the alternative a short title, in English or in Chinese." in (
+        response.content.decode()
+    )
+    alternative.refresh_from_db()
+    assert alternative.title_en == "Extend thirty days"

@@ -51,8 +51,8 @@ def grow(informed, pm, contact, now):
             alternative = services.alternative_propose(
                 incident=informed,
                 actor=pm,
-                title=f"Alternative {made['minutes']}",
-                description="A way forward.",
+                title_en=f"Alternative {made['minutes']}",
+                description_en="A way forward.",
                 schedule_impact_days=n,
                 now=moment,
             )
@@ -61,7 +61,7 @@ def grow(informed, pm, contact, now):
                 incident=informed,
                 alternative=alternative,
                 actor=pm,
-                rationale=f"Reason {made['minutes']}",
+                rationale_en=f"Reason {made['minutes']}",
                 client_agreed=[contact, second_contact],
                 team_agreed=[pm, teammate],
                 expected_current_decision_id=current.pk if current else None,

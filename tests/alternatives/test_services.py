@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from apps.alternatives import services
 from apps.alternatives.models import Alternative, AlternativeStatus, Decision
@@ -29,7 +30,7 @@ HOUR = timedelta(hours=1)
 
 
 def _statuses(incident):
-    return dict(Alternative.objects.filter(incident=incident).values_list("title", "status"))
+    return dict(Alternative.objects.filter(incident=incident).values_list("title_en", "status"))
 
 
 # --- alternatives -------------------------------------------------------------------------
@@ -39,11 +40,11 @@ def test_an_alternative_is_proposed_with_its_trade_offs(informed, pm, now):
     alternative = services.alternative_propose(
         incident=informed,
         actor=pm,
-        title="  Extend 30 days ",
-        description=" Partition the engine. ",
+        title_en="  Extend 30 days ",
+        description_en=" Partition the engine. ",
         schedule_impact_days=30,
         cost_impact=180_000,
-        pros="Full scope.",
+        pros_en="Full scope.",
         now=now,
     )
 
@@ -58,9 +59,9 @@ def test_an_alternative_is_proposed_with_its_trade_offs(informed, pm, now):
 @pytest.mark.parametrize(
     ("field", "kwargs"),
     [
-        ("title", {"title": "  "}),
-        ("description", {"description": ""}),
-        ("description", {"description": " \n "}),
+        ("title_en", {"title_en": "  "}),
+        ("description_en", {"description_en": ""}),
+        ("description_en", {"description_en": " \n "}),
     ],
 )
 def test_an_alternative_needs_a_title_and_a_description(informed, propose, field, kwargs):
@@ -71,18 +72,63 @@ def test_an_alternative_needs_a_title_and_a_description(informed, propose, field
     assert not Alternative.objects.exists()
 
 
+def test_an_alternative_is_read_in_the_readers_language(informed, propose):
+    alternative = propose(
+        informed,
+        title_en="Extend 30 days",
+        title_zh_hans="延期 30 天",
+        description_en="Partition the engine.",
+        description_zh_hans="重构调度引擎。",
+        cons_en="A month later.",
+    )
+
+    with translation.override("zh-hans"):
+        assert (alternative.title, alternative.description) == ("延期 30 天", "重构调度引擎。")
+        assert alternative.cons == "A month later."  # only in English: the English
+    with translation.override("en"):
+        assert (alternative.title, alternative.description) == (
+            "Extend 30 days",
+            "Partition the engine.",
+        )
+
+
+def test_an_alternative_written_only_in_chinese_is_proposed(informed, propose):
+    alternative = propose(
+        informed, title_en="", description_en="", title_zh_hans="延期", description_zh_hans="重构。"
+    )
+
+    with translation.override("en"):
+        assert alternative.title == "延期"
+    assert (alternative.title_en, alternative.description_en) == ("", "")
+
+
+def test_an_unknown_text_is_a_programming_error(informed, propose):
+    with pytest.raises(TypeError):
+        propose(informed, title="Extend 30 days")
+
+
+def test_the_database_refuses_an_alternative_without_a_title(informed, propose):
+    alternative = propose(informed)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alternative.objects.filter(pk=alternative.pk).update(title_en="", title_zh_hans="")
+
+
 def test_an_edit_from_an_old_version_is_a_conflict(informed, propose):
     alternative = propose(informed)
     services.alternative_update(
         alternative=Alternative.objects.get(pk=alternative.pk),
         expected_version=1,
-        risks="Some.",
+        risks_en="Some.",
         actor=Alternative.objects.get(pk=alternative.pk).created_by,
     )
 
     with pytest.raises(EditConflict) as exc:
         services.alternative_update(
-            alternative=alternative, expected_version=1, risks="Mine.", actor=alternative.created_by
+            alternative=alternative,
+            expected_version=1,
+            risks_en="Mine.",
+            actor=alternative.created_by,
         )
 
     assert exc.value.current.risks == "Some."
@@ -106,11 +152,24 @@ def test_a_proposed_alternative_is_set_aside_with_a_reason(informed, propose):
     alternative = propose(informed)
 
     alternative = services.alternative_reject(
-        alternative=alternative, reason=" Too risky. ", actor=alternative.created_by
+        alternative=alternative, reason_en=" Too risky. ", actor=alternative.created_by
     )
 
     assert (alternative.status, alternative.rejection_reason) == ("rejected", "Too risky.")
     assert alternative.version == 2
+
+
+def test_a_reason_in_chinese_only_sets_an_alternative_aside(informed, propose):
+    alternative = propose(informed)
+
+    alternative = services.alternative_reject(
+        alternative=alternative, reason_zh_hans="风险太高。", actor=alternative.created_by
+    )
+
+    assert (alternative.rejection_reason_en, alternative.rejection_reason_zh_hans) == (
+        "",
+        "风险太高。",
+    )
 
 
 def test_setting_aside_needs_a_reason(informed, propose):
@@ -118,10 +177,10 @@ def test_setting_aside_needs_a_reason(informed, propose):
 
     with pytest.raises(ValidationError) as exc:
         services.alternative_reject(
-            alternative=alternative, reason="   ", actor=alternative.created_by
+            alternative=alternative, reason_en="   ", actor=alternative.created_by
         )
 
-    assert "reason" in exc.value.message_dict
+    assert "reason_en" in exc.value.message_dict
     alternative.refresh_from_db()
     assert alternative.status == AlternativeStatus.PROPOSED
 
@@ -134,7 +193,9 @@ def test_only_a_proposed_alternative_can_be_set_aside(informed, propose, decide)
     for alternative in (chosen, other):  # chosen, and already rejected
         with pytest.raises(ValidationError) as exc:
             services.alternative_reject(
-                alternative=alternative, reason="Changed our minds.", actor=alternative.created_by
+                alternative=alternative,
+                reason_en="Changed our minds.",
+                actor=alternative.created_by,
             )
         assert exc.value.code == "not_proposed"
     chosen.refresh_from_db()
@@ -161,7 +222,7 @@ def test_a_decision_chooses_one_and_sets_the_other_proposals_aside(
         extend,
         meeting=held_meeting,
         decided_at=held_meeting.starts_at,
-        others_reason="Reduced scope or a staffing bet were not acceptable.",
+        others_reason_en="Reduced scope or a staffing bet were not acceptable.",
     )
 
     assert decision.alternative == extend
@@ -176,8 +237,39 @@ def test_a_decision_chooses_one_and_sets_the_other_proposals_aside(
         staff.title: "rejected",
     }
     assert set(
-        Alternative.objects.filter(status="rejected").values_list("rejection_reason", flat=True)
+        Alternative.objects.filter(status="rejected").values_list("rejection_reason_en", flat=True)
     ) == {"Reduced scope or a staffing bet were not acceptable."}
+
+
+def test_the_decision_and_the_reason_for_the_others_are_kept_in_both_languages(
+    informed, propose, decide
+):
+    chosen, other = propose(informed), propose(informed)
+
+    decision = decide(
+        informed,
+        chosen,
+        rationale_en="Full scope kept.",
+        rationale_zh_hans="保留全部范围。",
+        others_reason_en="Operations cannot wait.",
+        others_reason_zh_hans="运营方等不了。",
+    )
+
+    other.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert (decision.rationale, other.rejection_reason) == ("保留全部范围。", "运营方等不了。")
+    with translation.override("en"):
+        assert (decision.rationale, other.rejection_reason) == (
+            "Full scope kept.",
+            "Operations cannot wait.",
+        )
+
+
+def test_the_database_refuses_a_decision_without_a_rationale(informed, propose, decide):
+    decision = decide(informed, propose(informed))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Decision.objects.filter(pk=decision.pk).update(rationale_en="", rationale_zh_hans="")
 
 
 def test_the_incident_moves_to_plan_agreed(informed, propose, decide):
@@ -224,7 +316,7 @@ def test_the_incident_stays_put_when_plan_agreed_is_no_valid_step(
 
 
 def test_the_decision_is_noted_on_the_timeline(informed, propose, decide):
-    decide(informed, propose(informed, title="Extend 30 days"), rationale="Full scope kept.")
+    decide(informed, propose(informed, title_en="Extend 30 days"), rationale_en="Full scope kept.")
 
     [note] = LogEntry.objects.filter(incident=informed, channel=LogChannel.NOTE)
     assert note.summary == "Decision: “Extend 30 days” chosen with the client. Full scope kept."
@@ -275,9 +367,9 @@ def test_the_pmo_lead_can_agree_for_the_team(informed, propose, decide):
 
 def test_a_decision_needs_a_rationale(informed, propose, decide):
     with pytest.raises(ValidationError) as exc:
-        decide(informed, propose(informed), rationale="  ")
+        decide(informed, propose(informed), rationale_en="  ")
 
-    assert "rationale" in exc.value.message_dict
+    assert "rationale_en" in exc.value.message_dict
 
 
 def test_a_decision_cannot_be_dated_in_the_future(informed, propose, decide, now):
@@ -331,14 +423,14 @@ def test_the_others_need_a_reason_when_other_proposals_remain(informed, propose,
     chosen, _other = propose(informed), propose(informed)
 
     with pytest.raises(ValidationError) as exc:
-        decide(informed, chosen, others_reason="  ")
+        decide(informed, chosen, others_reason_en="  ")
 
-    assert "others_reason" in exc.value.message_dict
+    assert "others_reason_en" in exc.value.message_dict
     assert _statuses(informed) == {chosen.title: "proposed", _other.title: "proposed"}
 
 
 def test_no_reason_for_the_others_when_none_remains(informed, propose, decide):
-    decision = decide(informed, propose(informed), others_reason="")
+    decision = decide(informed, propose(informed), others_reason_en="")
 
     assert decision.alternative.status == AlternativeStatus.CHOSEN
 
@@ -354,10 +446,10 @@ def test_a_closed_incidents_decisions_are_final(informed, propose, decide):
     for attempt in (
         lambda: propose(informed),
         lambda: services.alternative_update(
-            alternative=alternative, expected_version=1, risks="x", actor=alternative.created_by
+            alternative=alternative, expected_version=1, risks_en="x", actor=alternative.created_by
         ),
         lambda: services.alternative_reject(
-            alternative=alternative, reason="x", actor=alternative.created_by
+            alternative=alternative, reason_en="x", actor=alternative.created_by
         ),
         lambda: decide(informed, alternative),
     ):
@@ -380,7 +472,7 @@ def test_a_new_decision_supersedes_the_old_one_and_keeps_the_history(
         informed,
         launch,
         expected_current_decision_id=first.pk,
-        rationale="The client needs the date after all.",
+        rationale_en="The client needs the date after all.",
     )
 
     first.refresh_from_db()
@@ -394,6 +486,27 @@ def test_a_new_decision_supersedes_the_old_one_and_keeps_the_history(
     assert "The client needs the date after all." in extend.rejection_reason
     assert Alternative.objects.get(status="chosen") == launch
     assert Decision.objects.count() == 2
+
+
+def test_a_replaced_choice_is_set_aside_in_the_languages_the_new_rationale_is_written_in(
+    informed, propose, decide, now
+):
+    extend, launch = propose(informed), propose(informed)
+    first = decide(informed, extend, decided_at=now - HOUR)
+
+    decide(
+        informed,
+        launch,
+        expected_current_decision_id=first.pk,
+        rationale_en="",
+        rationale_zh_hans="客户还是需要按期上线。",
+    )
+
+    extend.refresh_from_db()
+    assert extend.rejection_reason_en == ""
+    assert extend.rejection_reason_zh_hans.endswith("客户还是需要按期上线。")
+    assert "Replaced" not in extend.rejection_reason_zh_hans
+    assert "2025-03-10" in extend.rejection_reason_zh_hans
 
 
 def test_a_set_aside_alternative_can_be_chosen_later(informed, propose, decide):
@@ -413,10 +526,12 @@ def test_a_set_aside_alternative_can_be_chosen_later(informed, propose, decide):
 
 def test_the_database_allows_one_chosen_alternative_per_incident(informed, propose, decide):
     chosen, other = propose(informed), propose(informed)
-    decide(informed, chosen, others_reason="Not this time.")
+    decide(informed, chosen, others_reason_en="Not this time.")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Alternative.objects.filter(pk=other.pk).update(status="chosen", rejection_reason="")
+        Alternative.objects.filter(pk=other.pk).update(
+            status="chosen", rejection_reason_en="", rejection_reason_zh_hans=""
+        )
 
     assert list(Alternative.objects.filter(status="chosen")) == [chosen]
 
@@ -429,7 +544,7 @@ def test_the_database_allows_one_current_decision_per_incident(informed, propose
             incident=informed,
             alternative=first.alternative,
             decided_at=now,
-            rationale="A second current decision.",
+            rationale_en="A second current decision.",
             recorded_by=pm,
             recorded_at=now,
         )
@@ -471,7 +586,7 @@ def test_two_concurrent_decisions_one_wins_the_other_is_told(
     incident = informed_incident(project=project, declared_by=pm, now=now - 2 * HOUR)
     alternatives = [
         services.alternative_propose(
-            incident=incident, actor=pm, title=title, description="A way.", now=now - HOUR
+            incident=incident, actor=pm, title_en=title, description_en="A way.", now=now - HOUR
         )
         for title in ("Extend 30 days", "Launch on time")
     ]
@@ -485,11 +600,11 @@ def test_two_concurrent_decisions_one_wins_the_other_is_told(
                 incident=Incident.objects.get(pk=incident.pk),
                 alternative=alternative,
                 actor=pm,
-                rationale=f"We choose {alternative.title}.",
+                rationale_en=f"We choose {alternative.title}.",
                 client_agreed=[contact],
                 team_agreed=[pm],
                 expected_current_decision_id=None,
-                others_reason="The other one was not acceptable.",
+                others_reason_en="The other one was not acceptable.",
             )
             outcomes[alternative.title] = "decided"
         except ValidationError as exc:
@@ -510,7 +625,7 @@ def test_two_concurrent_decisions_one_wins_the_other_is_told(
     assert isinstance(refused, ValidationError), refused
     assert refused.code == "decision_conflict"
     [winner] = [title for title, o in outcomes.items() if o == "decided"]
-    assert list(Alternative.objects.filter(status="chosen").values_list("title", flat=True)) == [
+    assert list(Alternative.objects.filter(status="chosen").values_list("title_en", flat=True)) == [
         winner
     ]
     assert Decision.objects.filter(incident=incident).count() == 1

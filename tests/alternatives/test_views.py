@@ -49,14 +49,14 @@ def _in_tz(user, name: str) -> None:
 
 def _alternative_data(**overrides):
     data = {
-        "title": "Extend 30 days",
-        "description": "Partition the engine; full scope kept.",
+        "title_en": "Extend 30 days",
+        "description_en": "Partition the engine; full scope kept.",
         "schedule_impact_days": "30",
         "cost_impact": "180000.00",
-        "scope_impact": "None.",
-        "risks": "New design.",
-        "pros": "Full scope.",
-        "cons": "A month later.",
+        "scope_impact_en": "None.",
+        "risks_en": "New design.",
+        "pros_en": "Full scope.",
+        "cons_en": "A month later.",
     }
     return data | overrides
 
@@ -77,6 +77,31 @@ def test_the_pm_proposes_an_alternative(informed, pm, login):
     assert alternative.created_by == pm
 
 
+def test_each_text_is_entered_in_english_and_in_chinese_side_by_side(informed, pm, login):
+    html = login(pm).get(reverse("alternative_create", args=[informed.pk])).content.decode()
+
+    for text in ("title", "description", "scope_impact", "risks", "pros", "cons"):
+        assert re.search(rf'name="{text}_en"[^>]*lang="en"|lang="en"[^>]*name="{text}_en"', html)
+        assert re.search(
+            rf'name="{text}_zh_hans"[^>]*lang="zh-Hans"|lang="zh-Hans"[^>]*name="{text}_zh_hans"',
+            html,
+        )
+    assert "Write each text in English and in Chinese" in html
+
+
+def test_an_alternative_written_in_chinese_only_is_proposed(informed, pm, login):
+    data = _alternative_data(title_en="", description_en="") | {
+        "title_zh_hans": "延期 30 天",
+        "description_zh_hans": "重构调度引擎,范围不变。",
+    }
+
+    response = login(pm).post(reverse("alternative_create", args=[informed.pk]), data)
+
+    assert response.status_code == 302
+    alternative = Alternative.objects.get()
+    assert (alternative.title_en, alternative.title_zh_hans) == ("", "延期 30 天")
+
+
 def test_an_earlier_date_and_a_saving_are_negative_numbers(informed, pm, login):
     login(pm).post(
         reverse("alternative_create", args=[informed.pk]),
@@ -90,10 +115,12 @@ def test_an_earlier_date_and_a_saving_are_negative_numbers(informed, pm, login):
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("title", "  ", "Give the alternative a short title."),
-        ("title", "t" * 201, "Ensure this value has at most 200 characters (it has 201)."),
-        ("description", "", "Describe the alternative."),
-        ("description", "d" * 10_001, "Keep it to 10000 characters (it has 10001)"),
+        ("title_en", "  ", "Give the alternative a short title, in English or in Chinese."),
+        ("title_en", "t" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("title_zh_hans", "标" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("description_en", "", "Describe the alternative, in English or in Chinese."),
+        ("description_en", "d" * 10_001, "Keep it to 10000 characters (it has 10001)"),
+        ("description_zh_hans", "d" * 10_001, "Keep it to 10000 characters (it has 10001)"),
         ("schedule_impact_days", "a month", "Enter a number of days between -3650 and 3650"),
         ("schedule_impact_days", "1.5", "Enter a number of days between -3650 and 3650"),
         ("schedule_impact_days", "3651", "Enter a number of days between -3650 and 3650"),
@@ -102,12 +129,12 @@ def test_an_earlier_date_and_a_saving_are_negative_numbers(informed, pm, login):
         ("cost_impact", "lots", "Enter an amount, for example 1200.50."),
         ("cost_impact", "1" * 30, "Enter an amount below one trillion."),
         ("cost_impact", "1.999", "Enter at most 2 digits after the decimal point."),
-        ("risks", "r" * 20_000, "Keep it to 10000 characters (it has 20000)"),
-        ("cons", "c" * 10_001, "Keep it to 10000 characters (it has 10001)"),
+        ("risks_en", "r" * 20_000, "Keep it to 10000 characters (it has 20000)"),
+        ("cons_zh_hans", "c" * 10_001, "Keep it to 10000 characters (it has 10001)"),
     ],
 )
 def test_bad_alternative_input_is_explained_and_kept(informed, pm, login, field, value, error):
-    data = _alternative_data(pros=KEPT)
+    data = _alternative_data(pros_en=KEPT)
     data[field] = value
 
     response = login(pm).post(reverse("alternative_create", args=[informed.pk]), data)
@@ -122,7 +149,7 @@ def test_bad_alternative_input_is_explained_and_kept(informed, pm, login, field,
 def test_a_typed_script_is_shown_as_text(informed, pm, login):
     response = login(pm).post(
         reverse("alternative_create", args=[informed.pk]),
-        _alternative_data(description=SCRIPT, cost_impact="x"),
+        _alternative_data(description_en=SCRIPT, cost_impact="x"),
     )
 
     html = response.content.decode()
@@ -131,19 +158,31 @@ def test_a_typed_script_is_shown_as_text(informed, pm, login):
 
 
 def test_the_edit_form_is_prefilled_and_saves(informed, propose, pm, login):
-    alternative = propose(informed, title="Launch on time", schedule_impact_days=0)
+    alternative = propose(
+        informed, title_en="Launch on time", title_zh_hans="按期上线", schedule_impact_days=0
+    )
     url = reverse("alternative_edit", args=[informed.pk, alternative.pk])
     client = login(pm)
 
     html = client.get(url).content.decode()
     assert 'value="Launch on time"' in html
+    assert "按期上线" in html
     assert 'name="version" value="1"' in html
 
-    response = client.post(url, _alternative_data(title="Launch on time, batch", version="1"))
+    response = client.post(
+        url,
+        _alternative_data(
+            title_en="Launch on time, batch", title_zh_hans="按期上线,批量调度", version="1"
+        ),
+    )
 
     assert response.status_code == 302
     alternative.refresh_from_db()
-    assert (alternative.title, alternative.version) == ("Launch on time, batch", 2)
+    assert (alternative.title_en, alternative.title_zh_hans, alternative.version) == (
+        "Launch on time, batch",
+        "按期上线,批量调度",
+        2,
+    )
 
 
 def test_a_damaged_version_is_explained_not_a_crash(informed, propose, pm, login):
@@ -151,7 +190,7 @@ def test_a_damaged_version_is_explained_not_a_crash(informed, propose, pm, login
 
     response = login(pm).post(
         reverse("alternative_edit", args=[informed.pk, alternative.pk]),
-        _alternative_data(pros=KEPT, version="-3"),
+        _alternative_data(pros_en=KEPT, version="-3"),
     )
 
     assert response.status_code == 400
@@ -169,7 +208,7 @@ def test_the_pm_sets_a_proposal_aside_with_a_reason(informed, propose, pm, login
     client = login(pm)
     assert alternative.description in client.get(url).content.decode()
 
-    response = client.post(url, {"reason": "Operations cannot live with it."})
+    response = client.post(url, {"reason_en": "Operations cannot live with it."})
 
     assert response.status_code == 302
     alternative.refresh_from_db()
@@ -180,8 +219,8 @@ def test_the_pm_sets_a_proposal_aside_with_a_reason(informed, propose, pm, login
 @pytest.mark.parametrize(
     ("reason", "error"),
     [
-        ("", "Say why this alternative is not taken."),
-        ("   ", "Say why this alternative is not taken."),
+        ("", "Say why this alternative is not taken, in English or in Chinese."),
+        ("   ", "Say why this alternative is not taken, in English or in Chinese."),
         ("r" * 10_001, "Keep it to 10000 characters"),
     ],
 )
@@ -189,7 +228,7 @@ def test_setting_aside_needs_a_reason(informed, propose, pm, login, reason, erro
     alternative = propose(informed)
 
     response = login(pm).post(
-        reverse("alternative_reject", args=[informed.pk, alternative.pk]), {"reason": reason}
+        reverse("alternative_reject", args=[informed.pk, alternative.pk]), {"reason_en": reason}
     )
 
     assert response.status_code == 400
@@ -198,12 +237,26 @@ def test_setting_aside_needs_a_reason(informed, propose, pm, login, reason, erro
     assert alternative.status == AlternativeStatus.PROPOSED
 
 
+def test_the_reason_for_setting_aside_is_taken_in_chinese_too(informed, propose, pm, login):
+    alternative = propose(informed)
+
+    response = login(pm).post(
+        reverse("alternative_reject", args=[informed.pk, alternative.pk]),
+        {"reason_en": "", "reason_zh_hans": "运营方无法接受。"},
+    )
+
+    assert response.status_code == 302
+    alternative.refresh_from_db()
+    assert alternative.rejection_reason_zh_hans == "运营方无法接受。"
+
+
 def test_the_chosen_alternative_cannot_be_set_aside_here(informed, propose, decide, pm, login):
     chosen = propose(informed)
     decide(informed, chosen)
 
     response = login(pm).post(
-        reverse("alternative_reject", args=[informed.pk, chosen.pk]), {"reason": "Changed minds."}
+        reverse("alternative_reject", args=[informed.pk, chosen.pk]),
+        {"reason_en": "Changed minds."},
     )
 
     assert response.status_code == 400
@@ -219,26 +272,26 @@ def test_the_chosen_alternative_cannot_be_set_aside_here(informed, propose, deci
 def three(informed, propose, decide):
     extend = propose(
         informed,
-        title="Extend 30 days",
-        description="Partition the engine.",
+        title_en="Extend 30 days",
+        description_en="Partition the engine.",
         schedule_impact_days=30,
         cost_impact=180_000,
-        scope_impact="No change.",
-        risks="New design.",
-        pros="Full scope.",
-        cons="A month later.",
+        scope_impact_en="No change.",
+        risks_en="New design.",
+        pros_en="Full scope.",
+        cons_en="A month later.",
     )
     launch = propose(
         informed,
-        title="Launch on time",
-        description="Batch dispatch.",
+        title_en="Launch on time",
+        description_en="Batch dispatch.",
         schedule_impact_days=0,
-        cons="Manual workarounds.",
+        cons_en="Manual workarounds.",
     )
     staff = propose(
-        informed, title="Add four engineers", description="Optimise.", schedule_impact_days=-3
+        informed, title_en="Add four engineers", description_en="Optimise.", schedule_impact_days=-3
     )
-    decide(informed, extend, others_reason="Not acceptable to operations.")
+    decide(informed, extend, others_reason_en="Not acceptable to operations.")
     return extend, launch, staff
 
 
@@ -286,6 +339,37 @@ def test_the_comparison_shows_alternatives_as_columns_and_highlights_the_chosen(
     assert "Chosen with the client on" in html
 
 
+def test_the_comparison_is_shown_in_the_readers_language(informed, propose, decide, viewer, login):
+    extend = propose(
+        informed,
+        title_en="Extend 30 days",
+        title_zh_hans="延期 30 天",
+        description_en="Partition the engine.",
+        description_zh_hans="重构调度引擎。",
+        pros_en="Full scope.",
+    )
+    propose(informed, title_en="Launch on time", title_zh_hans="按期上线")
+    decide(
+        informed,
+        extend,
+        rationale_en="Scope first.",
+        rationale_zh_hans="范围优先。",
+        others_reason_en="Not acceptable.",
+        others_reason_zh_hans="无法接受。",
+    )
+
+    client = login(viewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    html = client.get(reverse("alternative_compare", args=[informed.pk])).content.decode()
+
+    for text in ("延期 30 天", "重构调度引擎。", "按期上线", "范围优先。", "无法接受。"):
+        assert text in html, text
+    assert "Full scope." in html  # written only in English
+    for text in ("Extend 30 days", "Partition the engine.", "Scope first.", "Not acceptable."):
+        assert text not in html, text
+
+
 def test_the_comparison_prints_landscape_without_navigation(informed, three, pm, login):
     html = login(pm).get(reverse("alternative_compare", args=[informed.pk])).content.decode()
 
@@ -300,7 +384,7 @@ def test_the_comparison_prints_landscape_without_navigation(informed, three, pm,
 
 
 def test_the_comparison_escapes_what_was_typed(informed, propose, pm, login):
-    propose(informed, title=SCRIPT, description=SCRIPT)
+    propose(informed, title_en=SCRIPT, description_en=SCRIPT)
 
     html = login(pm).get(reverse("alternative_compare", args=[informed.pk])).content.decode()
 
@@ -364,7 +448,7 @@ def test_the_form_from_a_meeting_is_prefilled_with_the_meeting(
 
 
 def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm, contact, login):
-    extend, launch = propose(informed, title="Extend"), propose(informed, title="Launch")
+    extend, launch = propose(informed, title_en="Extend"), propose(informed, title_en="Launch")
 
     response = login(pm).post(
         reverse("meeting_decision_record", args=[informed.pk, held_meeting.pk]),
@@ -374,8 +458,8 @@ def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm
             "meeting": str(held_meeting.pk),
             "client_agreed": [str(contact.pk)],
             "team_agreed": [str(pm.pk)],
-            "rationale": "Full scope matters more than the date.",
-            "others_reason": "Real-time dispatch cannot wait.",
+            "rationale_en": "Full scope matters more than the date.",
+            "others_reason_en": "Real-time dispatch cannot wait.",
             "expected_current_decision": "",
         },
     )
@@ -393,6 +477,31 @@ def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm
     assert launch.rejection_reason == "Real-time dispatch cannot wait."
     informed.refresh_from_db()
     assert informed.status == IncidentStatus.PLAN_AGREED
+
+
+def test_the_reasons_of_a_decision_are_taken_in_both_languages(
+    informed, propose, held_meeting, pm, contact, login
+):
+    extend, launch = propose(informed), propose(informed)
+
+    response = login(pm).post(
+        reverse("decision_record", args=[informed.pk]),
+        _decision_data(extend, contact, pm)
+        | {
+            "rationale_en": "",
+            "rationale_zh_hans": "范围比日期重要。",
+            "others_reason_zh_hans": "实时调度等不了。",
+        },
+    )
+
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.rationale_en, decision.rationale_zh_hans) == ("", "范围比日期重要。")
+    launch.refresh_from_db()
+    assert (launch.rejection_reason_en, launch.rejection_reason_zh_hans) == (
+        "Not acceptable.",
+        "实时调度等不了。",
+    )
 
 
 def test_a_team_member_records_a_decision_without_a_meeting(
@@ -413,7 +522,7 @@ def test_a_team_member_records_a_decision_without_a_meeting(
             "meeting": "",
             "client_agreed": [str(contact.pk)],
             "team_agreed": [str(team_member.pk)],
-            "rationale": "Agreed on the phone.",
+            "rationale_en": "Agreed on the phone.",
             "expected_current_decision": "",
         },
     )
@@ -443,7 +552,7 @@ def test_without_alternatives_the_form_asks_for_them_first(informed, pm, login):
     html = login(pm).get(reverse("decision_record", args=[informed.pk])).content.decode()
 
     assert "There is no alternative to choose yet" in html
-    assert 'name="rationale"' not in html
+    assert 'name="rationale_en"' not in html
 
 
 def _decision_data(alternative, contact, user, /, **overrides):
@@ -453,8 +562,8 @@ def _decision_data(alternative, contact, user, /, **overrides):
         "meeting": "",
         "client_agreed": [str(contact.pk)],
         "team_agreed": [str(user.pk)],
-        "rationale": KEPT,
-        "others_reason": "Not acceptable.",
+        "rationale_en": KEPT,
+        "others_reason_en": "Not acceptable.",
         "expected_current_decision": "",
     }
     return data | overrides
@@ -486,7 +595,11 @@ def _decision_data(alternative, contact, user, /, **overrides):
         ("client_agreed", ["x"], "Choose contacts of this project&#x27;s client."),
         ("team_agreed", [], "Name who agreed for the team."),
         ("team_agreed", ["stranger"], "Choose people from this project&#x27;s team."),
-        ("others_reason", "  ", "Say why the other alternatives were not chosen."),
+        (
+            "others_reason_en",
+            "  ",
+            "Say why the other alternatives were not chosen, in English or in Chinese.",
+        ),
         ("expected_current_decision", "x", "This form is out of date or damaged: reload the page."),
         (
             "expected_current_decision",
@@ -527,7 +640,7 @@ def test_bad_decision_input_is_explained_and_kept(
     assert response.status_code == 400
     html = response.content.decode()
     assert error in html
-    if field != "rationale":
+    if field != "rationale_en":
         assert KEPT in html
     assert not Decision.objects.exists()
     assert not Alternative.objects.filter(status="chosen").exists()
@@ -561,13 +674,15 @@ def test_a_meeting_of_another_incident_in_the_address_is_a_404(informed, propose
 def test_a_decision_recorded_meanwhile_is_shown_and_a_second_submit_replaces_it(
     informed, propose, decide, pm, contact, login
 ):
-    extend, launch = propose(informed, title="Extend"), propose(informed, title="Launch")
+    extend, launch = propose(informed, title_en="Extend"), propose(informed, title_en="Launch")
     client = login(pm)
     url = reverse("decision_record", args=[informed.pk])
     assert _expected_decision(client.get(url).content.decode()) == ""
-    theirs = decide(informed, launch, rationale="Their reason: the date.")  # a colleague, meanwhile
+    theirs = decide(
+        informed, launch, rationale_en="Their reason: the date."
+    )  # a colleague, meanwhile
 
-    mine = _decision_data(extend, contact, pm, rationale="My reason: the scope.")
+    mine = _decision_data(extend, contact, pm, rationale_en="My reason: the scope.")
     response = client.post(url, mine)
 
     assert response.status_code == 409
@@ -594,14 +709,17 @@ def test_the_incident_page_shows_the_decision_and_its_history(
     informed, propose, decide, held_meeting, pm, contact, viewer, login, now
 ):
     _in_tz(viewer, "Asia/Shanghai")
-    extend, launch = propose(informed, title="Extend 30 days"), propose(informed, title="Launch")
-    first = decide(informed, launch, rationale="The date first.", decided_at=now - 2 * HOUR)
+    extend, launch = (
+        propose(informed, title_en="Extend 30 days"),
+        propose(informed, title_en="Launch"),
+    )
+    first = decide(informed, launch, rationale_en="The date first.", decided_at=now - 2 * HOUR)
     decide(
         informed,
         extend,
         meeting=held_meeting,
         decided_at=held_meeting.starts_at,
-        rationale="Full scope after all.",
+        rationale_en="Full scope after all.",
         expected_current_decision_id=first.pk,
     )
 
@@ -624,7 +742,9 @@ def test_the_incident_page_shows_the_decision_and_its_history(
 def test_the_decision_shows_on_the_timeline_and_the_meeting_page(
     informed, propose, decide, held_meeting, pm, login
 ):
-    decide(informed, propose(informed, title="Extend"), meeting=held_meeting, rationale="Scope.")
+    decide(
+        informed, propose(informed, title_en="Extend"), meeting=held_meeting, rationale_en="Scope."
+    )
     client = login(pm)
 
     incident_page = client.get(reverse("incident_detail", args=[informed.pk])).content.decode()
@@ -683,12 +803,12 @@ def world(informed, propose, held_meeting):
 
 def _snapshot():
     return (
-        list(Alternative.objects.values_list("pk", "title", "status", "version")),
+        list(Alternative.objects.values_list("pk", "title_en", "status", "version")),
         list(Decision.objects.values_list("pk")),
     )
 
 
-BAD_POST = {"title": "Hijack", "description": "x", "reason": "x", "rationale": "x"}
+BAD_POST = {"title_en": "Hijack", "description_en": "x", "reason_en": "x", "rationale_en": "x"}
 
 
 @pytest.mark.parametrize("name", URLS)
@@ -757,6 +877,6 @@ def test_an_alternative_of_another_incident_is_a_404(informed, propose, pm, logi
     for name in ("alternative_edit", "alternative_reject"):
         url = reverse(name, args=[informed.pk, stray.pk])
         assert client.get(url).status_code == 404
-        assert client.post(url, _alternative_data(reason="x")).status_code == 404
+        assert client.post(url, _alternative_data(reason_en="x")).status_code == 404
     stray.refresh_from_db()
     assert stray.status == AlternativeStatus.PROPOSED

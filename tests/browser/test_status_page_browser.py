@@ -140,28 +140,28 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
     chosen = alternatives.alternative_propose(
         incident=incident,
         actor=pm,
-        title="Extend by 30 days",
-        description="Redesign the engine; keep the whole scope.",
+        title_en="Extend by 30 days",
+        description_en="Redesign the engine; keep the whole scope.",
         schedule_impact_days=30,
         cost_impact=Decimal("180000"),
-        risks="New design.",
-        pros="Meets the target.",
-        cons="One month later.",
+        risks_en="New design.",
+        pros_en="Meets the target.",
+        cons_en="One month later.",
         now=now,
     )
     for title in ("Launch without real-time dispatch", "Add four engineers"):
         alternatives.alternative_propose(
-            incident=incident, actor=pm, title=title, description=f"{title}.", now=now
+            incident=incident, actor=pm, title_en=title, description_en=f"{title}.", now=now
         )
     alternatives.decision_record(
         incident=incident,
         alternative=chosen,
         actor=pm,
-        rationale="The client prefers a month's delay to a reduced launch.",
+        rationale_en="The client prefers a month's delay to a reduced launch.",
         client_agreed=[contact],
         team_agreed=[teammate],
         expected_current_decision_id=None,
-        others_reason="Not acceptable to operations.",
+        others_reason_en="Not acceptable to operations.",
         now=now,
     )
 

@@ -60,7 +60,7 @@ def test_a_move_the_lifecycle_forbids_records_nothing(informed, pm, before):
 
 def test_a_refused_decision_records_no_event_and_changes_no_alternative(informed, pm, before):
     alternative = alternatives.alternative_propose(
-        incident=informed, actor=pm, title="Extend", description="Later."
+        incident=informed, actor=pm, title_en="Extend", description_en="Later."
     )
     proposed = set(Event.objects.values_list("pk", flat=True))
 
@@ -69,7 +69,7 @@ def test_a_refused_decision_records_no_event_and_changes_no_alternative(informed
             incident=informed,
             alternative=alternative,
             actor=pm,
-            rationale="",
+            rationale_en="",
             client_agreed=[],
             team_agreed=[pm],
             expected_current_decision_id=None,

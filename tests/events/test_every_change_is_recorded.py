@@ -482,7 +482,7 @@ def test_offering_a_remedy_and_the_clients_answer_are_recorded(informed, pm, now
 
 def _propose(incident, actor, title, now):
     return alternatives.alternative_propose(
-        incident=incident, actor=actor, title=title, description="A way forward.", now=now
+        incident=incident, actor=actor, title_en=title, description_en="A way forward.", now=now
     )
 
 
@@ -495,14 +495,20 @@ def test_proposing_changing_and_rejecting_an_alternative_are_recorded(informed, 
         schedule_impact_days=30,
         now=now,
     )
-    alternatives.alternative_reject(alternative=alternative, actor=pm, reason="Too late.", now=now)
+    alternatives.alternative_reject(
+        alternative=alternative, actor=pm, reason_en="Too late.", now=now
+    )
 
     assert_event(recorded("alternative.proposed"), actor=pm, obj=alternative, incident=informed)
     assert recorded("alternative.updated").data["changes"] == {
         "schedule_impact_days": {"before": None, "after": 30}
     }
     rejected = recorded("alternative.rejected")
-    assert rejected.data == {"reason": "Too late.", "decision": None}
+    assert rejected.data == {
+        "rejection_reason_en": "Too late.",
+        "rejection_reason_zh_hans": "",
+        "decision": None,
+    }
 
 
 def test_a_decision_records_the_choice_who_agreed_and_what_was_set_aside(
@@ -515,11 +521,12 @@ def test_a_decision_records_the_choice_who_agreed_and_what_was_set_aside(
         incident=informed,
         alternative=extend,
         actor=pm,
-        rationale="Keeps the scope.",
+        rationale_en="Keeps the scope.",
+        rationale_zh_hans="保留范围。",
         client_agreed=[contact],
         team_agreed=[pm],
         expected_current_decision_id=None,
-        others_reason="Operations need the scope.",
+        others_reason_en="Operations need the scope.",
         now=now,
     )
 
@@ -527,7 +534,10 @@ def test_a_decision_records_the_choice_who_agreed_and_what_was_set_aside(
     assert_event(event, actor=pm, obj=decision, incident=informed)
     assert event.data["alternative"] == {"id": extend.pk, "name": "Extend 30 days"}
     assert event.data["client_agreed"] == [{"id": contact.pk, "name": "Chen Jing"}]
-    assert event.data["rationale"] == "Keeps the scope."
+    assert (event.data["rationale_en"], event.data["rationale_zh_hans"]) == (
+        "Keeps the scope.",
+        "保留范围。",
+    )
     assert_event(recorded("alternative.chosen"), actor=pm, obj=extend, incident=informed)
     set_aside = recorded("alternative.rejected")
     assert (set_aside.object_id, set_aside.data["decision"]) == (cut.pk, decision.pk)

@@ -269,8 +269,8 @@ def test_an_alternative_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kep
     alternative = alternatives.alternative_propose(
         incident=informed,
         actor=pm,
-        title="Extend 30 days",
-        description="Partition the engine.",
+        title_en="Extend 30 days",
+        description_en="Partition the engine.",
         schedule_impact_days=30,
     )
     url = reverse("alternative_edit", args=[informed.pk, alternative.pk])
@@ -280,18 +280,15 @@ def test_an_alternative_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kep
         alternative=Alternative.objects.get(pk=alternative.pk),
         expected_version=1,
         schedule_impact_days=45,
-        risks="The partitioned design is new to the team.",
+        risks_en="The partitioned design is new to the team.",
         actor=Alternative.objects.get(pk=alternative.pk).created_by,
     )
     mine = {
-        "title": "Extend 30 days",
-        "description": "Partition the engine.",
+        "title_en": "Extend 30 days",
+        "description_en": "Partition the engine.",
         "schedule_impact_days": "20",
         "cost_impact": "",
-        "scope_impact": "",
-        "risks": "",
-        "pros": "Meets the 2 s requirement.",
-        "cons": "",
+        "pros_en": "Meets the 2 s requirement.",
         "version": "1",
     }
 
@@ -301,8 +298,8 @@ def test_an_alternative_saved_meanwhile_is_shown_next_to_mine_and_my_text_is_kep
     html = response.content.decode()
     rows = {label: (theirs, yours) for label, theirs, yours in _conflict_table(html)}
     assert rows["Schedule impact (days)"] == ("45", "20")
-    assert rows["Risks"] == ("The partitioned design is new to the team.", "—")
-    assert rows["Pros"] == ("—", "Meets the 2 s requirement.")
+    assert rows["Risks (English)"] == ("The partitioned design is new to the team.", "—")
+    assert rows["Pros (English)"] == ("—", "Meets the 2 s requirement.")
     assert "Meets the 2 s requirement.</textarea>" in html
     assert _hidden_version(html) == "2"
 

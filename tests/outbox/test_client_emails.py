@@ -130,14 +130,19 @@ def test_a_decision_taken_together_is_emailed_in_each_contacts_language(
     informed, pm, contacts, now, enqueued, mailoutbox
 ):
     extend = alternatives.alternative_propose(
-        incident=informed, actor=pm, title="Extend 30 days", description="Later, whole."
+        incident=informed,
+        actor=pm,
+        title_en="Extend 30 days",
+        title_zh_hans="延期 30 天",
+        description_en="Later, whole.",
     )
     with TestCase.captureOnCommitCallbacks(execute=True):
         alternatives.decision_record(
             incident=informed,
             alternative=extend,
             actor=pm,
-            rationale="Keeps the whole scope.",
+            rationale_en="Keeps the whole scope.",
+            rationale_zh_hans="保留全部范围。",
             client_agreed=[contacts["zh"]],
             team_agreed=[pm],
             expected_current_decision_id=None,
@@ -150,8 +155,12 @@ def test_a_decision_taken_together_is_emailed_in_each_contacts_language(
     assert english.subject.endswith("What we decided together: Extend 30 days")
     assert "Keeps the whole scope." in _parts(english)["text/plain"]
     assert "Agreed for you by: 陈静" in _parts(english)["text/plain"]
+    assert "保留全部范围。" not in _parts(english)["text/plain"]
     chinese = _parts(sent["chen@client.example.com"])["text/plain"]
     assert "我们共同决定" in sent["chen@client.example.com"].subject
+    assert "延期 30 天" in sent["chen@client.example.com"].subject
+    assert "保留全部范围。" in chinese
+    assert "Keeps the whole scope." not in chinese
     assert LINK.search(chinese)
 
 

@@ -43,7 +43,7 @@ def _item(incident, owner, title, **changes):
 
 def _alternative(incident, pm, title, **fields):
     return alternatives.alternative_propose(
-        incident=incident, actor=pm, title=title, description=f"{title} in detail", **fields
+        incident=incident, actor=pm, title_en=title, description_en=f"{title} in detail", **fields
     )
 
 
@@ -98,11 +98,11 @@ def test_the_options_are_compared_and_the_decision_shown_with_date_and_reasons(
         incident=incident,
         alternative=extend,
         actor=pm,
-        rationale="Keeps the whole scope.",
+        rationale_en="Keeps the whole scope.",
         client_agreed=[contact],
         team_agreed=[pm],
         expected_current_decision_id=None,
-        others_reason="Operations need the full scope.",
+        others_reason_en="Operations need the full scope.",
     )
     _link, token = make_link(incident)
 
@@ -126,6 +126,46 @@ def test_the_options_are_compared_and_the_decision_shown_with_date_and_reasons(
     assert "Decided on 10 Mar 2025" in html
 
 
+def test_the_options_and_the_decision_are_read_in_the_clients_language(client, project, pm, now):
+    incident = informed_incident(project=project, declared_by=pm, now=now)
+    contact = ClientContactFactory(project=project)
+    extend = alternatives.alternative_propose(
+        incident=incident,
+        actor=pm,
+        title_en="Extend 30 days",
+        title_zh_hans="延期 30 天",
+        description_en="Partition the engine.",
+        description_zh_hans="重构调度引擎。",
+        risks_en="New design.",
+    )
+    _alternative(incident, pm, "Cut scope")
+    alternatives.decision_record(
+        incident=incident,
+        alternative=extend,
+        actor=pm,
+        rationale_en="Keeps the whole scope.",
+        rationale_zh_hans="保留全部范围。",
+        client_agreed=[contact],
+        team_agreed=[pm],
+        expected_current_decision_id=None,
+        others_reason_en="Operations need the full scope.",
+        others_reason_zh_hans="运营方需要全部范围。",
+    )
+    _link, token = make_link(incident)
+
+    chinese = client.get(page_url(token), {"lang": "zh-hans"}).content.decode()
+    english = _page(client, token)
+
+    for text in ("延期 30 天", "重构调度引擎。", "保留全部范围。", "运营方需要全部范围。"):
+        assert text in chinese, text
+        assert text not in english, text
+    for text in ("Extend 30 days", "Keeps the whole scope.", "Operations need the full scope."):
+        assert text in english, text
+        assert text not in chinese, text
+    assert "New design." in chinese  # written only in English, shown to every reader
+    assert "Cut scope" in chinese
+
+
 def test_a_superseded_decision_stays_in_the_history(client, project, pm, now):
     incident = informed_incident(project=project, declared_by=pm, now=now)
     contact = ClientContactFactory(project=project)
@@ -135,17 +175,17 @@ def test_a_superseded_decision_stays_in_the_history(client, project, pm, now):
         incident=incident,
         alternative=first,
         actor=pm,
-        rationale="First choice.",
+        rationale_en="First choice.",
         client_agreed=[contact],
         team_agreed=[pm],
         expected_current_decision_id=None,
-        others_reason="Not then.",
+        others_reason_en="Not then.",
     )
     alternatives.decision_record(
         incident=incident,
         alternative=second,
         actor=pm,
-        rationale="The client changed mind.",
+        rationale_en="The client changed mind.",
         client_agreed=[contact],
         team_agreed=[pm],
         expected_current_decision_id=decision.pk,
@@ -219,7 +259,7 @@ def test_the_page_costs_the_same_queries_with_1_or_20_actions_options_and_decisi
                 incident=incident,
                 alternative=option,
                 actor=pm,
-                rationale=f"Why {i}",
+                rationale_en=f"Why {i}",
                 client_agreed=[contact],
                 team_agreed=[pm],
                 expected_current_decision_id=previous.pk if previous else None,
