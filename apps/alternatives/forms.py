@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.communications.models import Meeting, MeetingStatus
@@ -31,7 +32,7 @@ from apps.core.fields import (
     text_pair,
 )
 from apps.incidents.models import Incident
-from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
+from apps.projects.forms import ContactChoiceField, DayField, TeamMemberChoiceField
 from apps.projects.models import ClientContact
 
 from .models import Alternative, AlternativeStatus, Decision
@@ -171,12 +172,15 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
 
     ``expected_current_decision`` is the decision in force when the form was
     opened (empty if none): the service refuses the decision if another one
-    was recorded meanwhile.
+    was recorded meanwhile. ``alternative_id`` is the alternative the user
+    came to choose (the only one, if there is one only): it is ticked, and the
+    new delivery date is suggested from its schedule impact.
     """
 
     alternative = AlternativeChoiceField(
         label=_("Alternative chosen"), queryset=Alternative.objects.none()
     )
+    delivery_date = DayField(label=_("New delivery date"), required=False)
     decided_at = LocalDateTimeField(label=_("Decided"), help_text=in_your_time_zone())
     meeting = MeetingChoiceField(
         label=_("In the meeting"),
@@ -218,6 +222,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         current: Decision | None,
         meeting: Meeting | None = None,
         user=None,
+        alternative_id: str | None = None,
         **kwargs,
     ):
         initial = kwargs.setdefault("initial", {})
@@ -234,6 +239,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         alternatives = decidable_alternatives(incident)
         self.fields["alternative"].queryset = alternatives
+        self._suggest_delivery(incident, list(alternatives), alternative_id)
         self.fields["meeting"].queryset = decision_meetings(incident)
         self.fields["client_agreed"].queryset = incident.project.contacts.order_by("name")
         self.fields["team_agreed"].queryset = agreeing_team(incident)
@@ -246,6 +252,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
             "alternative",
+            Row(Column("delivery_date", css_class="col-md-6")),
             Row(
                 Column("decided_at", css_class="col-md-6"),
                 Column("meeting", css_class="col-md-6"),
@@ -259,6 +266,30 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
             *([bilingual_row("others_reason")] if "others_reason_en" in self.fields else []),
             Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
         )
+
+    def _suggest_delivery(self, incident: Incident, alternatives, alternative_id) -> None:
+        """Tick the alternative the user came for, and suggest the delivery date it leads to."""
+        project = incident.project
+        help_text = _(
+            "Changes the project's committed delivery date, which the client sees. "
+            "Leave it empty to keep the date as it is."
+        )
+        if project.delivery_date is not None:
+            help_text = format_lazy(
+                "{} {}",
+                help_text,
+                _("Now: %(date)s.") % {"date": date_format(project.delivery_date)},
+            )
+        self.fields["delivery_date"].help_text = help_text
+        chosen = [a for a in alternatives if alternative_id and str(a.pk) == alternative_id]
+        if not chosen and len(alternatives) == 1:
+            chosen = alternatives
+        if len(chosen) != 1:
+            return
+        self.initial.setdefault("alternative", chosen[0].pk)
+        suggested = chosen[0].delivery_date_from(project.delivery_date)
+        if suggested is not None:
+            self.initial.setdefault("delivery_date", suggested)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +97,12 @@ class Alternative(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def delivery_date_from(self, current: date | None) -> date | None:
+        """The delivery date this alternative leads to from ``current``, if both are known."""
+        if current is None or self.schedule_impact_days is None:
+            return None
+        return current + timedelta(days=self.schedule_impact_days)
+
 
 class Decision(models.Model):
     """The choice of an alternative, made with the client; later ones supersede it."""
@@ -141,6 +149,15 @@ class Decision(models.Model):
         verbose_name=_("supersedes"),
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    #: The move of the project's committed delivery date agreed in this decision, if any.
+    delivery_change = models.OneToOneField(
+        "projects.DeliveryDateChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name=_("delivery date change"),
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]

@@ -55,7 +55,7 @@ class Decisions:
 def _decisions(filters: Q) -> list[Decision]:
     return list(
         Decision.objects.filter(filters)
-        .select_related("alternative", "meeting", "recorded_by")
+        .select_related("alternative", "meeting", "recorded_by", "delivery_change")
         .prefetch_related(
             Prefetch("client_agreed", queryset=ClientContact.objects.order_by("name")),
             Prefetch(

@@ -6,7 +6,7 @@ same transaction (see ``docs/events.md``).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,8 +26,9 @@ from apps.incidents.services import (
     incident_change_status,
     incident_public_changed,
 )
-from apps.projects.models import ClientContact
+from apps.projects.models import ClientContact, DeliveryDateChange
 from apps.projects.selectors import project_team_ids
+from apps.projects.services import project_change_delivery_date
 
 from .models import (
     ALTERNATIVE_TEXTS,
@@ -410,6 +411,29 @@ def _write_decision(
     return decision
 
 
+def _move_delivery(
+    decision: Decision, *, delivery_date: date | None, actor: Actor, now: datetime
+) -> DeliveryDateChange | None:
+    """Move the project's committed delivery date as agreed, and link the change to the decision.
+
+    Nothing happens without a date, or with the date the project already has.
+    """
+    project = decision.incident.project
+    if delivery_date is None or delivery_date == project.delivery_date:
+        return None
+    change = project_change_delivery_date(
+        project=project,
+        actor=actor,
+        delivery_date=delivery_date,
+        reason=_("Agreed with the client in the decision to choose “%(title)s”.")
+        % {"title": decision.alternative.title},
+        now=now,
+    )
+    decision.delivery_change = change
+    decision.save(update_fields=["delivery_change"])
+    return change
+
+
 def _record_decision_events(decision: Decision, *, actor: Actor, now: datetime) -> None:
     event_record(
         actor=actor,
@@ -432,6 +456,7 @@ def _record_decision_events(decision: Decision, *, actor: Actor, now: datetime) 
             "client_agreed": list(decision.client_agreed.all()),
             "team_agreed": list(decision.team_agreed.all()),
             "supersedes": decision.supersedes_id,
+            "delivery_change": decision.delivery_change,
         },
         now=now,
     )
@@ -456,6 +481,7 @@ def decision_record(
     expected_current_decision_id: int | None,
     decided_at: datetime | None = None,
     meeting: Meeting | None = None,
+    delivery_date: date | None = None,
     now: datetime | None = None,
     **texts: str,
 ) -> Decision:
@@ -464,13 +490,15 @@ def decision_record(
     ``texts`` are by column: why this alternative (``rationale_en``,
     ``rationale_zh_hans``; one at least) and why not the others
     (``others_reason_en``, ``others_reason_zh_hans``; needed while other
-    proposed alternatives remain).
+    proposed alternatives remain). ``delivery_date``, when given and not the
+    project's date already, is the new committed delivery date agreed with it.
 
     Steps: lock the incident (decisions on one incident are taken one at a
     time); refuse if the current decision is not the one the user saw;
     check the choice and who agreed, when and where; supersede the current
     decision and set the other proposed alternatives aside; write the
-    decision and its events; note it on the timeline; move the incident to
+    decision; move the project's delivery date if agreed, linked to the
+    decision; record the events; note it on the timeline; move the incident to
     "plan agreed" when that is a valid step; e-mail the client's contacts.
     """
     texts = take_texts(texts, *DECISION_INPUTS)
@@ -501,6 +529,7 @@ def decision_record(
         actor=actor,
         now=now,
     )
+    _move_delivery(decision, delivery_date=delivery_date, actor=actor, now=now)
     _record_decision_events(decision, actor=actor, now=now)
     log_note(incident=incident, actor=actor, summary=_decision_note(decision), now=now)
     if IncidentStatus.PLAN_AGREED in incident.allowed_transitions:

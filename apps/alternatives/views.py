@@ -127,7 +127,10 @@ def _is_decision_conflict(exc: ValidationError) -> bool:
 
 @login_required
 def decision_record(request, pk: int, meeting_pk: int | None = None):
-    """Record a decision; from a meeting's page, the meeting's people are the default."""
+    """Record a decision; from a meeting's page, the meeting's people are the default.
+
+    ``?alternative=<id>`` ticks the alternative the user came to choose.
+    """
     incident, access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     meeting = get_meeting(incident, meeting_pk) if meeting_pk is not None else None
     decisions = incident_decisions(incident)
@@ -137,6 +140,7 @@ def decision_record(request, pk: int, meeting_pk: int | None = None):
         current=decisions.current,
         meeting=meeting,
         user=request.user,
+        alternative_id=request.GET.get("alternative"),
     )
     conflict = False
     if form.is_valid():
