@@ -161,7 +161,7 @@ class LogEntryFactory(factory.django.DjangoModelFactory):
     incident = factory.SubFactory(IncidentFactory)
     channel = "call"
     occurred_at = factory.LazyFunction(timezone.now)
-    summary = factory.Sequence(lambda n: f"Call number {n} with the client.")
+    summary_en = factory.Sequence(lambda n: f"Call number {n} with the client.")
     recorded_by = factory.LazyAttribute(lambda o: o.incident.declared_by)
     recorded_at = factory.LazyAttribute(lambda o: o.occurred_at)
 
@@ -197,11 +197,11 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     incident = factory.SubFactory(IncidentFactory)
-    title = factory.Sequence(lambda n: f"Review meeting {n}")
+    title_en = factory.Sequence(lambda n: f"Review meeting {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
     duration_minutes = 60
     location = "https://meet.example.com/candor"
-    agenda = "1. What happened\n2. The options"
+    agenda_en = "1. What happened\n2. The options"
     organizer = factory.LazyAttribute(lambda o: o.incident.declared_by)
     uid = factory.Sequence(lambda n: f"meeting-{n}@candor")
 

@@ -74,7 +74,7 @@ def test_the_database_refuses_to_delete_an_incident_or_its_record(incident, pm, 
     from apps.communications import services as communications
 
     communications.log_contact(
-        incident=incident, actor=pm, channel="call", occurred_at=now, summary="Hi.", now=now
+        incident=incident, actor=pm, channel="call", occurred_at=now, summary_en="Hi.", now=now
     )
 
     with pytest.raises(ProtectedError):

@@ -21,6 +21,7 @@ BEFORE = {
     "incidents": "0005_alter_incident_project",
     "actionplans": "0002_alter_actionitem_incident_alter_remedy_incident",
     "alternatives": "0002_alter_alternative_incident_alter_decision_incident",
+    "communications": "0002_alter_logentry_incident_alter_meeting_incident_and_more",
 }
 MOMENT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -110,6 +111,22 @@ def _old_history(apps):
     )
     Notification.objects.create(user=pm, title="Hello", url="/notifications/", created_at=MOMENT)
     apps.get_model("reminders", "Heartbeat").objects.create(name="scan", beat_at=MOMENT, count=7)
+    apps.get_model("communications", "Meeting").objects.create(
+        incident=incident,
+        title="复盘会 / Review meeting",
+        agenda="原因、影响、计划。",
+        starts_at=MOMENT,
+        location="https://meet.example.com/r",
+        organizer=pm,
+        uid="old@candor",
+    )
+    apps.get_model("communications", "LogEntry").objects.create(
+        incident=incident,
+        channel="call",
+        occurred_at=MOMENT,
+        summary="Called the CIO.",
+        recorded_at=MOMENT,
+    )
     return incident, item, on_incident, on_item
 
 
@@ -134,6 +151,11 @@ def test_moving_heartbeats_notifications_and_reminder_subjects_keeps_every_row()
         both = Incident.objects.get(pk=incident.pk + 1)
         assert (both.title_zh_hans, both.title_en) == ("调度引擎瓶颈", "Dispatch bottleneck")
         assert (both.summary_zh_hans, both.summary_en) == ("压力测试未通过。", "")
+        meeting = apps.get_model("communications", "Meeting").objects.get(uid="old@candor")
+        assert (meeting.title_zh_hans, meeting.title_en) == ("复盘会", "Review meeting")
+        assert (meeting.agenda_zh_hans, meeting.agenda_en) == ("原因、影响、计划。", "")
+        entry = apps.get_model("communications", "LogEntry").objects.get(incident_id=incident.pk)
+        assert (entry.summary_en, entry.summary_zh_hans) == ("Called the CIO.", "")
         moved = apps.get_model("actionplans", "ActionItem").objects.get(pk=item.pk)
         assert (moved.title_en, moved.title_zh_hans) == ("Load test", "")
         alternative = apps.get_model("alternatives", "Alternative").objects.get()

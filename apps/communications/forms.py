@@ -17,7 +17,12 @@ from apps.core.fields import (
     MAX_TEXT_CHARS,
     TOO_LONG,
     LocalDateTimeField,
+    bilingual_help,
+    bilingual_row,
     in_your_time_zone,
+    line_pair,
+    require_one_language,
+    text_pair,
 )
 from apps.incidents.models import Incident
 from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
@@ -66,12 +71,8 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose how the contact happened.")},
     )
     occurred_at = LocalDateTimeField(label=_("When"), help_text=in_your_time_zone())
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=MAX_TEXT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What was said, what was asked, what was promised."),
-        error_messages={"required": _("Say what was said."), **TOO_LONG},
+    summary_en, summary_zh_hans = text_pair(
+        _("Summary"), rows=5, help_text=_("What was said, what was asked, what was promised.")
     )
     team_participants = TeamMemberChoiceField(
         label=_("Team participants"), queryset=get_user_model().objects.none(), required=False
@@ -96,7 +97,8 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
                 Column("channel", css_class="col-md-6"),
                 Column("occurred_at", css_class="col-md-6"),
             ),
-            "summary",
+            bilingual_help(),
+            bilingual_row("summary"),
             Row(
                 Column(
                     Field("team_participants", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"
@@ -112,19 +114,16 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
             Div(Submit("submit", _("Log the contact")), css_class="mt-3"),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "summary", _("Say what was said, in English or in Chinese."))
+        return cleaned
+
 
 class LogCorrectionForm(forms.Form):
     """Correct an entry: a new entry that points at the old one."""
 
-    summary = forms.CharField(
-        label=_("Corrected summary"),
-        max_length=MAX_TEXT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": _("Write the corrected summary."),
-            **TOO_LONG,
-        },
-    )
+    summary_en, summary_zh_hans = text_pair(_("Corrected summary"), rows=5)
     occurred_at = LocalDateTimeField(
         label=_("Corrected time"),
         required=False,
@@ -135,17 +134,24 @@ class LogCorrectionForm(forms.Form):
     reaction = _reaction_field(help_text=_("Leave empty to keep the original reaction."))
 
     def __init__(self, *args, entry: LogEntry, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("summary", entry.summary)
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("summary_en", entry.summary_en)
+        initial.setdefault("summary_zh_hans", entry.summary_zh_hans)
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "summary",
+            bilingual_row("summary"),
             Row(
                 Column("occurred_at", css_class="col-md-6"),
                 Column("reaction", css_class="col-md-6"),
             ),
             Div(Submit("submit", _("Add the correction")), css_class="mt-3"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "summary", _("Write the corrected summary."))
+        return cleaned
 
 
 class StatusUpdateForm(forms.Form):
@@ -178,10 +184,13 @@ class StatusUpdateForm(forms.Form):
         )
 
 
+NO_MEETING_TITLE = _("Give the meeting a title, in English or in Chinese.")
+
+
 class MeetingForm(_ParticipantsMixin, forms.Form):
     """Schedule a meeting, or change one (prefilled from it)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title_en, title_zh_hans = line_pair(_("Title"))
     starts_at = LocalDateTimeField(label=_("Starts"), help_text=in_your_time_zone())
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
@@ -199,13 +208,7 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
         max_length=500,
         help_text=_("A room, an address or a video link."),
     )
-    agenda = forms.CharField(
-        label=_("Agenda"),
-        required=False,
-        max_length=MAX_TEXT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=TOO_LONG,
-    )
+    agenda_en, agenda_zh_hans = text_pair(_("Agenda"), rows=5)
     team_attendees = TeamMemberChoiceField(
         label=_("Team attendees"), queryset=get_user_model().objects.none(), required=False
     )
@@ -216,11 +219,13 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
     def __init__(self, *args, incident: Incident, meeting: Meeting | None = None, **kwargs):
         if meeting is not None:
             kwargs.setdefault("initial", {}).update(
-                title=meeting.title,
+                title_en=meeting.title_en,
+                title_zh_hans=meeting.title_zh_hans,
                 starts_at=meeting.starts_at,
                 duration_minutes=meeting.duration_minutes,
                 location=meeting.location,
-                agenda=meeting.agenda,
+                agenda_en=meeting.agenda_en,
+                agenda_zh_hans=meeting.agenda_zh_hans,
                 team_attendees=[user.pk for user in meeting.team_attendees.all()],
                 client_attendees=[contact.pk for contact in meeting.client_attendees.all()],
             )
@@ -228,13 +233,14 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
         self._limit_participants(incident, "team_attendees", "client_attendees")
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "title",
+            bilingual_help(),
+            bilingual_row("title"),
             Row(
                 Column("starts_at", css_class="col-md-6"),
                 Column("duration_minutes", css_class="col-md-6"),
             ),
             "location",
-            "agenda",
+            bilingual_row("agenda"),
             Row(
                 Column(Field("team_attendees", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"),
                 Column(
@@ -247,11 +253,10 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
             ),
         )
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Give the meeting a title."))
-        return title
+    def clean(self):
+        cleaned = super().clean()
+        require_one_language(self, "title", NO_MEETING_TITLE)
+        return cleaned
 
     def clean_location(self):
         location = self.cleaned_data["location"].strip()

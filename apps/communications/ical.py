@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from apps.core.bilingual import text_in
+
 from .models import Meeting, MeetingStatus
 
 PRODID = "-//Candor//Incident communication//EN"
@@ -19,6 +21,11 @@ def _address(email: str, name: str, **params) -> vCalAddress:
     return address
 
 
+def _tag(language: str) -> str:
+    """The language tag of BCP 47 for a Candor language: ``zh-Hans`` or ``en``."""
+    return "zh-Hans" if language == "zh-hans" else "en"
+
+
 def meeting_event(meeting: Meeting, *, attendees: bool = True, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
@@ -28,10 +35,13 @@ def meeting_event(meeting: Meeting, *, attendees: bool = True, cancelled: bool =
     # and the service may be handed the organiser's local time.
     event.add("dtstart", meeting.starts_at.astimezone(UTC))
     event.add("dtend", meeting.ends_at.astimezone(UTC))
-    event.add("summary", meeting.title)
+    # In the active language (the reader's), else the other one, which says so (RFC 5545, 3.2.10).
+    title = text_in(meeting, "title")
+    event.add("summary", title.value, parameters={"LANGUAGE": _tag(title.language)})
     event.add("location", meeting.location)
-    if meeting.agenda:
-        event.add("description", meeting.agenda)
+    agenda = text_in(meeting, "agenda")
+    if agenda.value:
+        event.add("description", agenda.value, parameters={"LANGUAGE": _tag(agenda.language)})
     cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = meeting.organizer

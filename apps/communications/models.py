@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import Bilingual, pair
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 
@@ -33,6 +34,11 @@ class ClientReaction(models.IntegerChoices):
     VERY_POSITIVE = 2, _("Very positive")
 
 
+#: The texts of a log entry and of a meeting, in both languages.
+LOG_TEXTS = ("summary",)
+MEETING_TEXTS = ("title", "agenda")
+
+
 class LogEntry(models.Model):
     """One contact with the client, or one fact worth keeping on the record.
 
@@ -45,7 +51,8 @@ class LogEntry(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=LogChannel.choices)
     occurred_at = models.DateTimeField(_("when"))
-    summary = models.TextField(_("summary"))
+    summary_en, summary_zh_hans = pair(models.TextField, _("summary"), blank=True)
+    summary = Bilingual()
     team_participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -98,6 +105,12 @@ class LogEntry(models.Model):
         verbose_name = _("log entry")
         verbose_name_plural = _("log entries")
         indexes = [models.Index(fields=["incident", "occurred_at"], name="log_incident_when")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(summary_en="") | ~models.Q(summary_zh_hans=""),
+                name="logentry_has_a_summary",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
@@ -117,13 +130,15 @@ class Meeting(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("incident")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
+    title = Bilingual()
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     location = models.CharField(
         _("place or link"), max_length=500, help_text=_("A room, an address or a video link.")
     )
-    agenda = models.TextField(_("agenda"), blank=True)
+    agenda_en, agenda_zh_hans = pair(models.TextField, _("agenda"), blank=True)
+    agenda = Bilingual()
     organizer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -150,6 +165,12 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""),
+                name="meeting_has_a_title",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

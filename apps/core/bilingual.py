@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 #: Candor's two languages, by Django code, and the column suffix of each.
 LANGUAGES = ("en", "zh-hans")
@@ -35,6 +35,18 @@ def normalise(language: str | None) -> str:
 
 def other(language: str) -> str:
     return "en" if normalise(language) == "zh-hans" else "zh-hans"
+
+
+def lang_tag(language: str) -> str:
+    """The ``lang`` attribute (BCP 47) of a Candor language: ``zh-Hans`` or ``en``."""
+    return "zh-Hans" if normalise(language) == "zh-hans" else "en"
+
+
+def fallback_mark(language: str) -> str:
+    """What a reader is told, in their language, when a text is shown in ``language`` instead."""
+    if normalise(language) == "zh-hans":
+        return pgettext("a text shown in the other language", "Only in Chinese")
+    return pgettext("a text shown in the other language", "Only in English")
 
 
 def column(name: str, language: str) -> str:

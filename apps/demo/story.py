@@ -93,7 +93,12 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         actor=pm,
         channel="call",
         occurred_at=declared + timedelta(hours=2, minutes=20),
-        summary="Called Chen Jing to announce the update and set the meeting for tomorrow.",
+        **both_languages(
+            summary=(
+                "Called Chen Jing to announce the update and set the meeting for tomorrow.",
+                "致电陈静,告知已发布的更新,并约定明天开会。",
+            )
+        ),
         team_participants=[pm],
         client_participants=[decision_maker],
         reaction=-1,
@@ -106,12 +111,16 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     meeting = comms.meeting_schedule(
         incident=incident,
         actor=pm,
-        title="紧急沟通会 / Urgent review meeting",
         starts_at=meeting_at,
         duration_minutes=90,
-        location="华信物流总部 3 楼会议室 / HQ room 3",
-        agenda=(
-            "1. Cause and how it arose\n2. Current state and impact\n3. Alternatives\n4. Decision"
+        location="https://meet.huaxin.example/dispatch-review",
+        **both_languages(
+            title="紧急沟通会 / Urgent review meeting",
+            agenda=(
+                "1. Cause and how it arose\n2. Current state and impact\n3. Alternatives\n"
+                "4. Decision",
+                "1. 原因及其由来\n2. 当前状况与影响\n3. 备选方案\n4. 决定",
+            ),
         ),
         team_attendees=[pm, member],
         client_attendees=contacts,

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.core.slots import Slot
-from apps.projects.selectors import Access
+from apps.projects.selectors import Access, delivery_summary
 
 from .forms import CadenceForm, IncidentStatusForm
 from .models import Incident
@@ -36,6 +36,7 @@ def incident_page_context(request, incident: Incident, access: Access, **forms) 
         "status_form": forms.get("status_form") or IncidentStatusForm(incident=incident),
         "cadence_form": forms.get("cadence_form")
         or CadenceForm(initial={"cadence_hours": cadence_hours}),
+        "delivery": delivery_summary(incident.project),
         "now": now,
     }
     return (

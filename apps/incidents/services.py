@@ -92,6 +92,13 @@ def incident_public_changed(*, incident_id: int) -> None:
     )
 
 
+def project_public_changed(*, project) -> None:
+    """What the status pages show of the project (its delivery date) changed: all of them."""
+    Incident.objects.filter(project=project).update(
+        updated_at=Greatest(Value(timezone.now()), F("updated_at") + ONE_TICK)
+    )
+
+
 def default_cadence(severity: str) -> timedelta:
     # An unknown severity is reported by full_clean() as a field error; until
     # then any valid cadence will do, so that it is not a crash.

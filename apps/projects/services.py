@@ -28,7 +28,7 @@ from .models import (
     ProjectRole,
     default_currency,
 )
-from .pages import BEFORE_ARCHIVE
+from .pages import BEFORE_ARCHIVE, PUBLIC_CHANGED
 from .selectors import is_last_pm
 
 CONTACT_FIELDS = (
@@ -259,6 +259,7 @@ def project_change_delivery_date(
         data={"previous": previous, "new": delivery_date, "reason": reason},
         now=now,
     )
+    PUBLIC_CHANGED.check(project=project)
     return change
 
 
@@ -291,6 +292,7 @@ def milestone_add(
         project=project,
         data=snapshot(milestone, MILESTONE_FIELDS),
     )
+    PUBLIC_CHANGED.check(project=project)
     return milestone
 
 
@@ -314,6 +316,7 @@ def milestone_update(*, milestone: Milestone, actor: Actor, **fields) -> Milesto
         fields=MILESTONE_FIELDS,
         project=milestone.project_id,
     )
+    PUBLIC_CHANGED.check(project=milestone.project)
     return milestone
 
 
@@ -329,6 +332,7 @@ def milestone_remove(*, milestone: Milestone, actor: Actor) -> None:
         data=snapshot(milestone, MILESTONE_FIELDS),
     )
     milestone.delete()
+    PUBLIC_CHANGED.check(project=milestone.project)
 
 
 LAST_PM = _lazy("A project keeps at least one project manager.")

@@ -246,7 +246,7 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
                 ),
             )
         )
-        .only("id", "incident_id", "channel", "occurred_at", "summary", "corrects_id")
+        .only("id", "incident_id", "channel", "occurred_at", *columns("summary"), "corrects_id")
         .order_by("-occurred_at")
     )
     for entry in entries:

@@ -26,7 +26,7 @@ from apps.communications.ical import calendar
 from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_incident_for_user
-from apps.projects.selectors import Access
+from apps.projects.selectors import Access, delivery_summary
 
 from . import counters, lease, pagecache, services
 from .forms import ShareLinkForm
@@ -111,12 +111,14 @@ def _render_page(token: str, language: str, tz: str, now) -> bytes | None:
     if link is None:
         return None
     incidents = link_incidents(link)
+    project = link.project if link.project_id else incidents[0].project
     with translation.override(language), timezone.override(tz):
         html = render_to_string(
             "statuspage/page.html",
             {
                 "link": link,
-                "project": link.project if link.project_id else incidents[0].project,
+                "project": project,
+                "delivery": delivery_summary(project),
                 "pages": incident_pages(incidents, now=now),
                 "is_project_link": link.project_id is not None,
                 "now": now,

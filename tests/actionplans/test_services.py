@@ -259,7 +259,7 @@ def test_adding_and_moving_actions_are_noted_on_the_timeline(informed, add_item,
     notes = list(
         LogEntry.objects.filter(incident=informed, channel=LogChannel.NOTE)
         .order_by("pk")
-        .values_list("summary", "client_visible")
+        .values_list("summary_en", "client_visible")
     )
     assert notes == [
         ("Action added to the plan: Partition the engine", False),

@@ -63,7 +63,7 @@ def decide(pm, contact, now):
 def held_meeting(informed, pm, contact, now):
     return MeetingFactory(
         incident=informed,
-        title="Options review",
+        title_en="Options review",
         starts_at=now - HOUR,
         team_attendees=[pm],
         client_attendees=[contact],

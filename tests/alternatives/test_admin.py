@@ -121,7 +121,7 @@ def test_an_action_corrected_in_the_admin_goes_through_the_service(objects, supe
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.progress, item.version) == ("done", 100, 2)
-    assert LogEntry.objects.filter(summary__contains="Planned → Done").exists()
+    assert LogEntry.objects.filter(summary_en__contains="Planned → Done").exists()
 
 
 def test_a_bad_owner_in_the_admin_is_a_form_error(objects, superuser, stranger, login):

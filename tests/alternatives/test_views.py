@@ -538,7 +538,7 @@ def test_the_meeting_choices_leave_out_cancelled_meetings(
 ):
     propose(informed)
     cancelled = MeetingFactory(
-        incident=informed, title="Called off", status=MeetingStatus.CANCELLED
+        incident=informed, title_en="Called off", status=MeetingStatus.CANCELLED
     )
 
     html = login(pm).get(reverse("decision_record", args=[informed.pk])).content.decode()

@@ -88,14 +88,14 @@ def _scenario(now) -> dict[str, str]:
         actor=pm,
         channel=LogChannel.MEETING,
         occurred_at=now - timedelta(days=1),
-        summary="We walked through both options with your team.",
+        summary_en="We walked through both options with your team.",
         client_visible=True,
         now=now,
     )
     communications.meeting_schedule(
         incident=incident,
         actor=pm,
-        title="Decision on the recovery option",
+        title_en="Decision on the recovery option",
         starts_at=now + timedelta(days=2),
         duration_minutes=60,
         location=LONG_URL,

@@ -17,11 +17,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def _meeting(incident, organizer, **fields) -> Meeting:
     values = {
-        "title": "Recovery plan",
+        "title_en": "Recovery plan",
         "starts_at": datetime(2025, 3, 11, 2, 0, tzinfo=UTC),
         "duration_minutes": 90,
         "location": "https://meet.example.com/abc",
-        "agenda": "1. What happened\n2. The plan",
+        "agenda_en": "1. What happened\n2. The plan",
     } | fields
     meeting = Meeting.objects.create(
         incident=incident, organizer=organizer, uid=Meeting.new_uid(), **values
@@ -128,13 +128,13 @@ def test_an_organizer_without_an_address_falls_back_to_the_sender(settings, inci
 
 
 def test_a_meeting_without_an_agenda_has_no_description(incident, pm):
-    event = meeting_event(_meeting(incident, pm, agenda=""))
+    event = meeting_event(_meeting(incident, pm, agenda_en=""))
 
     assert "DESCRIPTION" not in event
 
 
 def test_a_feed_holds_every_meeting(incident, pm):
-    meetings = [_meeting(incident, pm, title=f"Meeting {n}") for n in range(3)]
+    meetings = [_meeting(incident, pm, title_en=f"Meeting {n}") for n in range(3)]
 
     ics = calendar(meetings, name="Incident meetings")
 

@@ -23,7 +23,7 @@ def _log(incident, user, *, at, now=None, channel=LogChannel.CALL, summary="Call
         actor=user,
         channel=channel,
         occurred_at=at,
-        summary=summary,
+        summary_en=summary,
         now=now or at,
         **kw,
     )
@@ -134,7 +134,7 @@ def test_a_correction_points_at_the_original_and_both_are_kept(incident, pm, now
     original = _log(incident, pm, at=now + HOUR, summary="Called the CFO.")
 
     correction = log_correct(
-        entry=original, actor=pm, summary="Called the CIO, not the CFO.", now=now + 2 * HOUR
+        entry=original, actor=pm, summary_en="Called the CIO, not the CFO.", now=now + 2 * HOUR
     )
 
     assert correction.corrects == original
@@ -153,7 +153,7 @@ def test_a_correction_keeps_the_participants_and_does_not_move_the_first_contact
     correction = log_correct(
         entry=original,
         actor=pm,
-        summary="It was at 11, not 10.",
+        summary_en="It was at 11, not 10.",
         occurred_at=now + 2 * HOUR,
         now=now + 3 * HOUR,
     )
@@ -235,7 +235,7 @@ def test_an_entry_needs_a_summary(incident, pm, now, summary):
     with pytest.raises(ValidationError) as exc:
         _log(incident, pm, at=now, summary=summary)
 
-    assert "summary" in exc.value.message_dict
+    assert "summary_en" in exc.value.message_dict
 
 
 @pytest.mark.parametrize("channel", ["pigeon", LogChannel.UPDATE])

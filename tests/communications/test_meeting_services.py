@@ -46,11 +46,11 @@ def sponsor(project):
 
 def _schedule(incident, organizer, *, now, clients=(), team=(), **fields):
     values = {
-        "title": "What happened and what we do now",
+        "title_en": "What happened and what we do now",
         "starts_at": now + 20 * HOUR,
         "duration_minutes": 60,
         "location": "https://meet.example.com/candor",
-        "agenda": "The cause, the impact, the plan.",
+        "agenda_en": "The cause, the impact, the plan.",
     } | fields
     with TestCase.captureOnCommitCallbacks(execute=True):
         return meeting_schedule(

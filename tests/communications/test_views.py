@@ -54,7 +54,7 @@ def _log_data(**overrides):
     data = {
         "channel": "call",
         "occurred_at": "2025-03-10T08:30",
-        "summary": "Explained the cause and the next steps.",
+        "summary_en": "Explained the cause and the next steps.",
         "reaction": "",
     }
     return data | overrides
@@ -113,7 +113,7 @@ def test_pm_logs_a_call_read_in_their_time_zone(incident, pm, contact, login, no
 def test_an_internal_note_is_logged_but_is_no_first_contact(incident, pm, login):
     response = login(pm).post(
         reverse("log_entry_create", args=[incident.pk]),
-        _log_data(channel="note", summary="Staffing needs a second architect."),
+        _log_data(channel="note", summary_en="Staffing needs a second architect."),
     )
 
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_team_member_may_log_a_contact(incident, team_member, login):
         ("channel", "telepathy", "Choose how the contact happened."),
         ("reaction", "7", "Choose a reaction from the list."),
         ("reaction", "very happy", "Choose a reaction from the list."),
-        ("summary", "   ", "Say what was said."),
+        ("summary_en", "   ", "Say what was said, in English or in Chinese."),
         ("team_participants", "999999", "Choose people from this project&#x27;s team."),
         ("team_participants", "abc", "Choose people from this project&#x27;s team."),
         ("team_participants", "9" * 30, "Choose people from this project&#x27;s team."),
@@ -157,7 +157,7 @@ def test_team_member_may_log_a_contact(incident, team_member, login):
 def test_bad_log_input_is_explained_and_nothing_is_logged(
     incident, pm, login, now, field, value, error
 ):
-    data = _log_data(summary="Kept: what I typed.") if field != "summary" else _log_data()
+    data = _log_data(summary_en="Kept: what I typed.") if field != "summary_en" else _log_data()
     data[field] = value
 
     response = login(pm).post(reverse("log_entry_create", args=[incident.pk]), data)
@@ -165,7 +165,7 @@ def test_bad_log_input_is_explained_and_nothing_is_logged(
     assert response.status_code == 400
     html = response.content.decode()
     assert error in html
-    if field != "summary":
+    if field != "summary_en":
         assert "Kept: what I typed." in html
     assert not LogEntry.objects.exists()
 
@@ -191,7 +191,7 @@ def test_a_20000_character_summary_is_refused_and_kept(incident, pm, login):
     summary = "x" * 20_000
 
     response = login(pm).post(
-        reverse("log_entry_create", args=[incident.pk]), _log_data(summary=summary)
+        reverse("log_entry_create", args=[incident.pk]), _log_data(summary_en=summary)
     )
 
     assert response.status_code == 400
@@ -218,7 +218,7 @@ def test_an_empty_post_is_a_400_not_a_blank_form(incident, pm, login):
     response = login(pm).post(reverse("log_entry_create", args=[incident.pk]), {})
 
     assert response.status_code == 400
-    assert "Say what was said." in response.content.decode()
+    assert "Say what was said, in English or in Chinese." in response.content.decode()
 
 
 def test_a_closed_incident_takes_no_more_entries(informed, pm, login, now):
@@ -247,12 +247,15 @@ def test_log_form_in_chinese_keeps_the_translated_required_message(incident, pm,
 
 def test_a_correction_is_a_new_entry_and_the_original_stays(informed, pm, login, now):
     original = LogEntryFactory(
-        incident=informed, occurred_at=now - HOUR, summary="Client agreed to 30 days.", reaction=1
+        incident=informed,
+        occurred_at=now - HOUR,
+        summary_en="Client agreed to 30 days.",
+        reaction=1,
     )
 
     response = login(pm).post(
         reverse("log_entry_correct", args=[informed.pk, original.pk]),
-        {"summary": "Client agreed to 20 days.", "occurred_at": "", "reaction": ""},
+        {"summary_en": "Client agreed to 20 days.", "occurred_at": "", "reaction": ""},
     )
 
     correction = LogEntry.objects.get(corrects=original)
@@ -270,7 +273,7 @@ def test_a_correction_can_change_the_time_and_the_reaction(informed, pm, login, 
 
     login(pm).post(
         reverse("log_entry_correct", args=[informed.pk, original.pk]),
-        {"summary": "Earlier than noted.", "occurred_at": "2025-03-10T07:15", "reaction": "-2"},
+        {"summary_en": "Earlier than noted.", "occurred_at": "2025-03-10T07:15", "reaction": "-2"},
     )
 
     correction = LogEntry.objects.get(corrects=original)
@@ -279,12 +282,12 @@ def test_a_correction_can_change_the_time_and_the_reaction(informed, pm, login, 
 
 
 def test_correction_form_is_prefilled_and_rejects_bad_input(informed, pm, login, now):
-    original = LogEntryFactory(incident=informed, summary="What was really said.")
+    original = LogEntryFactory(incident=informed, summary_en="What was really said.")
     url = reverse("log_entry_correct", args=[informed.pk, original.pk])
     client = login(pm)
 
     assert "What was really said." in client.get(url).content.decode()
-    response = client.post(url, {"summary": "", "occurred_at": "garbage", "reaction": "5"})
+    response = client.post(url, {"summary_en": "", "occurred_at": "garbage", "reaction": "5"})
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -302,9 +305,9 @@ def test_an_entry_of_another_incident_cannot_be_corrected_here(informed, pm, log
     for entry in (stray, other):
         url = reverse("log_entry_correct", args=[informed.pk, entry.pk])
         assert client.get(url).status_code == 404
-        assert client.post(url, {"summary": "Hijack"}).status_code == 404
+        assert client.post(url, {"summary_en": "Hijack"}).status_code == 404
     assert client.get(reverse("log_entry_correct", args=[informed.pk, 10**12])).status_code == 404
-    assert not LogEntry.objects.filter(summary="Hijack").exists()
+    assert not LogEntry.objects.filter(summary_en="Hijack").exists()
 
 
 # --- the timeline on the incident page ------------------------------------------------------
@@ -318,13 +321,13 @@ def test_timeline_shows_entries_newest_first_in_the_viewers_time_zone(
         incident=informed,
         channel="email",
         occurred_at=datetime(2025, 3, 9, 20, 0, tzinfo=UTC),
-        summary="Sent the written apology.",
+        summary_en="Sent the written apology.",
     )
     LogEntryFactory(
         incident=informed,
         channel="meeting",
         occurred_at=datetime(2025, 3, 10, 8, 0, tzinfo=UTC),
-        summary="Walked through the options.",
+        summary_en="Walked through the options.",
         reaction=-2,
         client_visible=True,
         team_participants=[pm],
@@ -347,7 +350,7 @@ def test_corrected_and_correcting_entries_point_at_each_other(informed, pm, logi
     original = LogEntryFactory(
         incident=informed, occurred_at=datetime(2025, 3, 10, 7, 0, tzinfo=UTC)
     )
-    correction = services.log_correct(entry=original, actor=pm, summary="Fixed.")
+    correction = services.log_correct(entry=original, actor=pm, summary_en="Fixed.")
 
     html = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
@@ -382,7 +385,7 @@ def _entries(incident, count, now, contacts, users):
             reaction=(n % 5) - 2,
         )
         if n % 3 == 0:
-            services.log_correct(entry=entry, actor=users[0], summary=f"Fix {n}")
+            services.log_correct(entry=entry, actor=users[0], summary_en=f"Fix {n}")
         if n % 4 == 0:
             update = StatusUpdateFactory(incident=incident)
             services.update_publish(update=update, actor=users[0])
@@ -555,11 +558,11 @@ def test_update_of_another_incident_is_404(informed, pm, login, now):
 
 def _meeting_data(**overrides):
     data = {
-        "title": "Options review",
+        "title_en": "Options review",
         "starts_at": "2025-03-11T10:00",
         "duration_minutes": "90",
         "location": "https://meet.example.com/abc",
-        "agenda": "The three alternatives.",
+        "agenda_en": "The three alternatives.",
     }
     return data | overrides
 
@@ -590,15 +593,15 @@ def test_pm_schedules_a_meeting_in_their_time_zone(informed, pm, contact, login,
         ("duration_minutes", "0", "A meeting lasts between 5 minutes and 8 hours."),
         ("duration_minutes", "100000", "A meeting lasts between 5 minutes and 8 hours."),
         ("duration_minutes", "an hour", "Enter the duration in whole minutes."),
-        ("title", "   ", "This field is required."),
+        ("title_en", "   ", "Give the meeting a title, in English or in Chinese."),
         ("location", "x" * 501, "Ensure this value has at most 500 characters"),
         ("team_attendees", "424242", "Choose people from this project&#x27;s team."),
         ("client_attendees", "424242", "Choose contacts of this project&#x27;s client."),
-        ("agenda", "z" * 20_000, "Keep it to 10000 characters"),
+        ("agenda_en", "z" * 20_000, "Keep it to 10000 characters"),
     ],
 )
 def test_bad_meeting_input_is_explained(informed, pm, login, now, field, value, error):
-    data = _meeting_data(title="Kept title") if field != "title" else _meeting_data()
+    data = _meeting_data(title_en="Kept title") if field != "title_en" else _meeting_data()
     data[field] = value
 
     response = login(pm).post(reverse("meeting_create", args=[informed.pk]), data)
@@ -606,7 +609,7 @@ def test_bad_meeting_input_is_explained(informed, pm, login, now, field, value, 
     assert response.status_code == 400
     html = response.content.decode()
     assert error in html
-    if field != "title":
+    if field != "title_en":
         assert "Kept title" in html
     assert not Meeting.objects.exists()
 
@@ -744,8 +747,8 @@ def test_meeting_ics_is_a_calendar_download(informed, pm, contact, login):
 
 
 def test_upcoming_meetings_are_listed_on_the_incident_page(informed, pm, login, now):
-    upcoming = MeetingFactory(incident=informed, title="Next week's review")
-    MeetingFactory(incident=informed, title="Called off", status=MeetingStatus.CANCELLED)
+    upcoming = MeetingFactory(incident=informed, title_en="Next week's review")
+    MeetingFactory(incident=informed, title_en="Called off", status=MeetingStatus.CANCELLED)
 
     html = login(pm).get(reverse("incident_detail", args=[informed.pk])).content.decode()
 
@@ -810,7 +813,7 @@ def world(informed, now):
 
 def _snapshot():
     return (
-        list(LogEntry.objects.values_list("pk", "summary")),
+        list(LogEntry.objects.values_list("pk", "summary_en")),
         list(StatusUpdate.objects.values_list("pk", "status", "body_en")),
         list(Meeting.objects.values_list("pk", "status", "starts_at", "notes")),
     )
@@ -917,7 +920,7 @@ def test_the_incident_page_says_whether_the_first_contact_window_was_met(inciden
         actor=pm,
         channel="call",
         occurred_at=now,
-        summary="Told the client.",
+        summary_en="Told the client.",
         now=now + timedelta(hours=30),
     )
 
@@ -933,7 +936,7 @@ def test_a_late_first_contact_is_marked_late_even_after_resolution(incident, pm,
         actor=pm,
         channel="call",
         occurred_at=late,
-        summary="Finally called.",
+        summary_en="Finally called.",
         now=late,
     )
     incident_change_status(

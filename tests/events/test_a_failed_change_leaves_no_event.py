@@ -109,7 +109,7 @@ def test_a_closed_incident_takes_no_more_changes_and_no_more_events(informed, pm
 
     with pytest.raises(ValidationError) as exc:
         communications.log_contact(
-            incident=informed, actor=pm, channel="call", occurred_at=now, summary="Hi.", now=now
+            incident=informed, actor=pm, channel="call", occurred_at=now, summary_en="Hi.", now=now
         )
 
     assert exc.value.messages == ["The incident is closed: its record is final."]

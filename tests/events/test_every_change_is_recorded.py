@@ -305,7 +305,7 @@ def test_logging_a_contact_records_it_and_the_first_contact(incident, pm, contac
         actor=pm,
         channel="call",
         occurred_at=now,
-        summary="Told Chen Jing.",
+        summary_en="Told Chen Jing.",
         client_participants=[contact],
         reaction=-1,
         now=now,
@@ -323,17 +323,17 @@ def test_correcting_an_entry_records_the_correction_and_what_it_corrects(
     incident, pm, team_member, now
 ):
     entry = communications.log_contact(
-        incident=incident, actor=pm, channel="call", occurred_at=now, summary="Wrong.", now=now
+        incident=incident, actor=pm, channel="call", occurred_at=now, summary_en="Wrong.", now=now
     )
 
     correction = communications.log_correct(
-        entry=entry, actor=team_member, summary="Right.", now=now + HOUR
+        entry=entry, actor=team_member, summary_en="Right.", now=now + HOUR
     )
 
     event = recorded("log_entry.corrected")
     assert_event(event, actor=team_member, obj=correction, incident=incident)
     assert event.data["corrects"] == entry.pk
-    assert event.data["summary"] == "Right."
+    assert event.data["summary_en"] == "Right."
 
 
 def test_drafting_editing_and_discarding_an_update_are_recorded(incident, pm, now):
@@ -380,7 +380,7 @@ def test_scheduling_changing_and_cancelling_a_meeting_are_recorded(informed, pm,
     meeting = communications.meeting_schedule(
         incident=informed,
         actor=pm,
-        title="Review",
+        title_en="Review",
         starts_at=now + DAY,
         duration_minutes=60,
         location="Room 3",

@@ -105,7 +105,7 @@ def test_filtering_by_kind_person_and_days(edited, pm, team_member, login, now):
         actor=team_member,
         channel="call",
         occurred_at=now + 2 * HOUR,
-        summary="Called the CIO.",
+        summary_en="Called the CIO.",
         now=now + 2 * HOUR,
     )
     client = login(pm)

@@ -112,7 +112,7 @@ def test_a_meeting_invitation_carries_the_contacts_link(
         communications.meeting_schedule(
             incident=informed,
             actor=pm,
-            title="Options review",
+            title_en="Options review",
             starts_at=now + 24 * HOUR,
             duration_minutes=60,
             location="Room 3",

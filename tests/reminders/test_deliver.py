@@ -107,7 +107,7 @@ def test_a_due_soon_reminder_delivered_after_the_first_contact_is_obsolete(
         actor=pm,
         channel="call",
         occurred_at=due - 90 * MINUTE,
-        summary="Called the sponsor.",
+        summary_en="Called the sponsor.",
         now=due - 90 * MINUTE,
     )
 
@@ -176,7 +176,7 @@ def test_a_breach_is_delivered_even_after_a_late_first_contact(beat, incident, p
         actor=pm,
         channel="call",
         occurred_at=due + MINUTE,
-        summary="Called, a minute late.",
+        summary_en="Called, a minute late.",
         now=due + MINUTE,
     )
 

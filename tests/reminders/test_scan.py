@@ -269,7 +269,7 @@ def test_a_late_first_contact_logged_while_no_scan_ran_still_records_the_breach(
         actor=pm,
         channel="call",
         occurred_at=due + 3 * HOUR,
-        summary="Called the CIO, three hours late.",
+        summary_en="Called the CIO, three hours late.",
         now=due + 3 * HOUR,
     )
 
@@ -289,7 +289,7 @@ def test_a_first_contact_in_time_stops_the_first_contact_reminders(beat, inciden
         actor=pm,
         channel="meeting",
         occurred_at=due - 3 * HOUR,
-        summary="Told the client everything.",
+        summary_en="Told the client everything.",
         now=due - 3 * HOUR,
     )
 

@@ -96,18 +96,18 @@ def test_the_meetings_calendar_parses(client, incident, pm, project, now):
     planned = communications.meeting_schedule(
         incident=incident,
         actor=pm,
-        title="Plan review",
+        title_en="Plan review",
         starts_at=now + timedelta(days=2),
         duration_minutes=90,
         location="Room 12",
-        agenda="The two options.",
+        agenda_en="The two options.",
         client_attendees=[contact],
         now=now,
     )
     cancelled = communications.meeting_schedule(
         incident=incident,
         actor=pm,
-        title="Kick-off",
+        title_en="Kick-off",
         starts_at=now + timedelta(days=1),
         duration_minutes=30,
         location="Room 3",

@@ -148,7 +148,7 @@ def test_a_link_for_one_incident_never_shows_another(client, project, pm, now):
     communications.meeting_schedule(
         incident=other,
         actor=pm,
-        title="Other meeting",
+        title_en="Other meeting",
         starts_at=now + timedelta(days=1),
         duration_minutes=30,
         location="Room B",
@@ -190,7 +190,7 @@ def test_internal_notes_never_reach_the_client(client, project, pm, now):
         actor=pm,
         channel=LogChannel.CALL,
         occurred_at=later,
-        summary=f"{SECRET_MARKER} call summary",
+        summary_en=f"{SECRET_MARKER} call summary",
         client_visible=False,
         now=later,
     )
@@ -200,14 +200,14 @@ def test_internal_notes_never_reach_the_client(client, project, pm, now):
         actor=pm,
         channel=LogChannel.EMAIL,
         occurred_at=later,
-        summary="We sent the revised plan.",
+        summary_en="We sent the revised plan.",
         client_visible=True,
         now=later,
     )
     meeting = communications.meeting_schedule(
         incident=incident,
         actor=pm,
-        title="Plan review",
+        title_en="Plan review",
         starts_at=later,
         duration_minutes=60,
         location="Room A",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bilingual import column, guess_language
 from apps.events.services import Actor, event_record
 from apps.incidents.models import Incident
 from apps.incidents.services import (
@@ -26,7 +27,8 @@ def _entry_data(entry: LogEntry, team, clients) -> dict:
     return {
         "channel": entry.channel,
         "occurred_at": entry.occurred_at,
-        "summary": entry.summary,
+        "summary_en": entry.summary_en,
+        "summary_zh_hans": entry.summary_zh_hans,
         "reaction": entry.reaction,
         "client_visible": entry.client_visible,
         "team_participants": team,
@@ -43,7 +45,8 @@ def _append(
     verb: str,
     channel: str,
     occurred_at: datetime,
-    summary: str,
+    summary_en: str,
+    summary_zh_hans: str,
     team_participants: Iterable[AbstractBaseUser],
     client_participants: Iterable[ClientContact],
     reaction: int | None,
@@ -57,9 +60,9 @@ def _append(
     The moment counts from the declaration at the earliest.
     """
     ensure_not_closed(incident)
-    summary = summary.strip()
-    if not summary:
-        raise ValidationError({"summary": _("Say what was said.")})
+    summary_en, summary_zh_hans = summary_en.strip(), summary_zh_hans.strip()
+    if not (summary_en or summary_zh_hans):
+        raise ValidationError({"summary_en": _("Say what was said, in English or in Chinese.")})
     if occurred_at > now + CLOCK_TOLERANCE:
         raise ValidationError({"occurred_at": _("A contact cannot be logged in the future.")})
     if occurred_at < incident.declared_at - EARLIEST_CONTACT:
@@ -79,7 +82,8 @@ def _append(
         incident=incident,
         channel=channel,
         occurred_at=min(occurred_at, now),
-        summary=summary,
+        summary_en=summary_en,
+        summary_zh_hans=summary_zh_hans,
         reaction=reaction,
         client_visible=client_visible,
         corrects=corrects,
@@ -116,7 +120,8 @@ def log_contact(
     actor: Actor,
     channel: str,
     occurred_at: datetime,
-    summary: str,
+    summary_en: str = "",
+    summary_zh_hans: str = "",
     team_participants: Iterable[AbstractBaseUser] = (),
     client_participants: Iterable[ClientContact] = (),
     reaction: int | None = None,
@@ -127,6 +132,9 @@ def log_contact(
 ) -> LogEntry:
     """Append an entry to the communication log (a correction if ``corrects`` is given).
 
+    The summary is in English, in Chinese or in both; the client reads it in
+    their language when the entry is visible to them.
+
     A real contact (meeting, call, e-mail, message) records the first contact
     if it is the first.
     """
@@ -136,7 +144,8 @@ def log_contact(
         verb="log_entry.corrected" if corrects is not None else "log_entry.added",
         channel=channel,
         occurred_at=occurred_at,
-        summary=summary,
+        summary_en=summary_en,
+        summary_zh_hans=summary_zh_hans,
         team_participants=team_participants,
         client_participants=client_participants,
         reaction=reaction,
@@ -152,7 +161,8 @@ def log_correct(
     *,
     entry: LogEntry,
     actor: Actor,
-    summary: str,
+    summary_en: str = "",
+    summary_zh_hans: str = "",
     occurred_at: datetime | None = None,
     reaction: int | None = None,
     client_visible: bool | None = None,
@@ -164,7 +174,8 @@ def log_correct(
         actor=actor,
         channel=entry.channel if entry.channel != LogChannel.UPDATE else LogChannel.NOTE,
         occurred_at=occurred_at or entry.occurred_at,
-        summary=summary,
+        summary_en=summary_en,
+        summary_zh_hans=summary_zh_hans,
         team_participants=entry.team_participants.all(),
         client_participants=entry.client_participants.all(),
         reaction=reaction if reaction is not None else entry.reaction,
@@ -185,13 +196,15 @@ def log_note(
 
     A step of the service that calls it, inside that service's transaction:
     the caller records the event, so the note records none of its own.
+    The note is internal, in the one language it was written in.
     """
     now = now or timezone.now()
+    summary = summary.strip()
     return LogEntry.objects.create(
         incident=incident,
         channel=LogChannel.NOTE,
         occurred_at=now,
-        summary=summary,
+        **{column("summary", guess_language(summary)): summary},
         client_visible=False,
         recorded_by=actor if isinstance(actor, AbstractBaseUser) else None,
         recorded_at=now,

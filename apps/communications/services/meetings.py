@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.bilingual import LANGUAGES, column, columns, take_texts
 from apps.events.services import Actor, changes, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
 from apps.incidents.services import ensure_not_closed, incident_public_changed
@@ -18,13 +19,18 @@ from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
 
 from ..ical import meeting_cancellation, meeting_invitation
-from ..models import LogChannel, Meeting, MeetingStatus
+from ..models import MEETING_TEXTS, LogChannel, Meeting, MeetingStatus
 from ..pages import contact_status_url
 from ._common import CLOCK_TOLERANCE, check_participants
 from .log import log_contact
 
 #: What an invitation says, as the record keeps it.
-MEETING_FIELDS = ("title", "starts_at", "duration_minutes", "location", "agenda")
+MEETING_FIELDS = (
+    *columns(*MEETING_TEXTS),
+    "starts_at",
+    "duration_minutes",
+    "location",
+)
 OUTCOME_FIELDS = ("notes", "decisions")
 
 
@@ -49,7 +55,8 @@ def _recipients(contacts, users) -> list[tuple[str, str, str, ClientContact | No
     return recipients
 
 
-def _send_calendar(meeting, recipients, *, ics, method, template, actor, now) -> None:
+def _send_calendar(meeting, recipients, *, make_ics, method, template, actor, now) -> None:
+    """E-mail each recipient the calendar object, in their language and time zone."""
     for email, language, tz, contact in recipients:
         # A client contact's invitation carries their own status page.
         status_url = (
@@ -69,7 +76,7 @@ def _send_calendar(meeting, recipients, *, ics, method, template, actor, now) ->
                 to=email,
                 subject=render_to_string("communications/email/meeting_subject.txt", context),
                 body_text=render_to_string("communications/email/meeting_body.txt", context),
-                ics=ics,
+                ics=make_ics(),
                 ics_method=method,
                 now=now,
             )
@@ -82,7 +89,7 @@ def _invite(meeting: Meeting, *, actor: Actor, now: datetime, removed=((), ())) 
     change worth an e-mail is also a change of the status page.
     """
     incident_public_changed(incident_id=meeting.incident_id)
-    ics, method = meeting_invitation(meeting)
+    method = meeting_invitation(meeting)[1]
     if method == "CANCEL":
         template = "cancelled"
     elif meeting.sequence == 0:
@@ -91,17 +98,40 @@ def _invite(meeting: Meeting, *, actor: Actor, now: datetime, removed=((), ())) 
         template = "updated"
     recipients = _recipients(meeting.client_attendees.all(), meeting.team_attendees.all())
     _send_calendar(
-        meeting, recipients, ics=ics, method=method, template=template, actor=actor, now=now
+        meeting,
+        recipients,
+        make_ics=lambda: meeting_invitation(meeting)[0],
+        method=method,
+        template=template,
+        actor=actor,
+        now=now,
     )
     if removed[0] or removed[1]:
         _send_calendar(
             meeting,
             _recipients(*removed),
-            ics=meeting_cancellation(meeting),
+            make_ics=lambda: meeting_cancellation(meeting),
             method="CANCEL",
             template="cancelled",
             actor=actor,
             now=now,
+        )
+
+
+def _outcome_summary(meeting: Meeting, notes: str) -> dict[str, str]:
+    """The log's entry for a meeting held: its title in each language it has, then the notes."""
+    summary = {}
+    for language in LANGUAGES:
+        title = getattr(meeting, column("title", language))
+        if title:
+            summary[column("summary", language)] = f"{title}\n\n{notes}".strip()
+    return summary
+
+
+def _check_title(texts: dict) -> None:
+    if not any(texts.get(name) for name in columns("title")):
+        raise ValidationError(
+            {"title_en": _("Give the meeting a title, in English or in Chinese.")}
         )
 
 
@@ -119,30 +149,33 @@ def meeting_schedule(
     *,
     incident: Incident,
     actor: AbstractBaseUser,
-    title: str,
     starts_at: datetime,
     duration_minutes: int,
     location: str,
-    agenda: str = "",
     team_attendees: Iterable[AbstractBaseUser] = (),
     client_attendees: Iterable[ClientContact] = (),
     now: datetime | None = None,
+    **texts: str,
 ) -> Meeting:
-    """Schedule a meeting (the actor organises it) and send the invitations (after commit)."""
+    """Schedule a meeting (the actor organises it) and send the invitations (after commit).
+
+    ``texts`` are its title and agenda by column (``title_en``, ``agenda_zh_hans``, …).
+    """
     now = now or timezone.now()
+    texts = take_texts(texts, *MEETING_TEXTS)
     ensure_not_closed(incident)
+    _check_title(texts)
     _check_meeting_time(starts_at, duration_minutes, now)
     team_attendees, client_attendees = list(team_attendees), list(client_attendees)
     check_participants(incident, client_attendees, team_attendees)
     meeting = Meeting(
         incident=incident,
         organizer=actor,
-        title=title.strip(),
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         location=location.strip(),
-        agenda=agenda.strip(),
         uid=Meeting.new_uid(),
+        **texts,
     )
     meeting.full_clean()
     meeting.save()
@@ -169,14 +202,17 @@ def meeting_reschedule(
     starts_at: datetime,
     duration_minutes: int,
     location: str,
-    title: str | None = None,
-    agenda: str | None = None,
     team_attendees: Iterable[AbstractBaseUser] | None = None,
     client_attendees: Iterable[ClientContact] | None = None,
     now: datetime | None = None,
+    **texts: str,
 ) -> Meeting:
-    """Move or change a scheduled meeting; attendees get an update with the same UID."""
+    """Move or change a scheduled meeting; attendees get an update with the same UID.
+
+    ``texts`` (``title_en``, ``agenda_zh_hans``, …) change only the texts given.
+    """
     now = now or timezone.now()
+    texts = take_texts(texts, *MEETING_TEXTS)
     meeting = Meeting.objects.select_for_update().select_related("incident").get(pk=meeting.pk)
     ensure_not_closed(meeting.incident)
     if meeting.status != MeetingStatus.SCHEDULED:
@@ -186,10 +222,9 @@ def meeting_reschedule(
     meeting.starts_at = starts_at
     meeting.duration_minutes = duration_minutes
     meeting.location = location.strip()
-    if title is not None:
-        meeting.title = title.strip()
-    if agenda is not None:
-        meeting.agenda = agenda.strip()
+    for name, value in texts.items():
+        setattr(meeting, name, value)
+    _check_title({name: getattr(meeting, name) for name in columns("title")})
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
@@ -238,7 +273,11 @@ def meeting_cancel(*, meeting: Meeting, actor: Actor, now: datetime | None = Non
         verb="meeting.cancelled",
         obj=meeting,
         incident=meeting.incident,
-        data={"title": meeting.title, "starts_at": meeting.starts_at},
+        data={
+            "title_en": meeting.title_en,
+            "title_zh_hans": meeting.title_zh_hans,
+            "starts_at": meeting.starts_at,
+        },
         now=now,
     )
     _invite(meeting, actor=actor, now=now)
@@ -297,7 +336,7 @@ def meeting_record_outcome(
             actor=actor,
             channel=LogChannel.MEETING,
             occurred_at=min(meeting.starts_at, now),
-            summary=meeting.title + "\n\n" + notes,
+            **_outcome_summary(meeting, notes),
             team_participants=meeting.team_attendees.all(),
             client_participants=meeting.client_attendees.all(),
             reaction=reaction,

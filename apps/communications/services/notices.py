@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from apps.events.services import Actor
 from apps.incidents.models import Incident, IncidentStatus
 from apps.outbox.services import email_enqueue
+from apps.projects.selectors import delivery_summary
 
 from ..pages import contact_status_url
 
@@ -45,6 +46,8 @@ def notify_contacts(
                 "project": incident.project,
                 "contact": contact,
                 "status_url": url,
+                # Read in the contact's time zone: "agreed with you on 2 Dec" is their day.
+                "delivery": delivery_summary(incident.project),
             }
             email_enqueue(
                 key=f"notice:{key}:contact:{contact.pk}",

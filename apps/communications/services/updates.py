@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.bilingual import fallback_mark, lang_tag, text_in
 from apps.core.markdown import render_markdown, render_text
 from apps.events.services import Actor, event_record, record_changes, snapshot
 from apps.incidents.models import Incident
@@ -19,6 +20,7 @@ from apps.incidents.services import (
 )
 from apps.outbox.services import email_enqueue
 from apps.projects.models import ClientContact
+from apps.projects.selectors import delivery_summary
 
 from ..models import LogChannel, LogEntry, StatusUpdate, UpdateStatus
 from ..pages import contact_status_url
@@ -108,14 +110,19 @@ def _update_email(update: StatusUpdate, contact: ClientContact, *, actor, now) -
     incident = update.incident
     status_url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
     with translation.override(contact.language), timezone.override(contact.time_zone):
+        body = text_in(update, "body", contact.language)
         context = {
             "status_url": status_url,
             "update": update,
             "incident": incident,
             "project": incident.project,
             "contact": contact,
-            "body": render_text(update.body_for(contact.language)),
-            "body_html": render_markdown(update.body_for(contact.language)),
+            "delivery": delivery_summary(incident.project),
+            "body": render_text(body.value),
+            "body_html": render_markdown(body.value),
+            # Written only in the other language: the contact is told so, above the text.
+            "body_fallback": fallback_mark(body.language) if body.is_fallback else "",
+            "body_lang": lang_tag(body.language),
         }
         return {
             "subject": render_to_string("communications/email/update_subject.txt", context),
@@ -155,7 +162,8 @@ def update_publish(
         incident=incident,
         channel=LogChannel.UPDATE,
         occurred_at=now,
-        summary=update.body_en or update.body_zh_hans,
+        summary_en=update.body_en,
+        summary_zh_hans=update.body_zh_hans,
         client_visible=True,
         status_update=update,
         recorded_by=actor,

@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from apps.core.bilingual import fallback_mark, lang_tag, text_in
+
 register = template.Library()
 
 
@@ -126,3 +128,58 @@ def money(amount, currency: str = "CNY") -> str:
         return format_money(amount, currency or "CNY")
     except (ValueError, ArithmeticError):
         return str(amount)
+
+
+# --- texts in the reader's language -------------------------------------------------------
+
+
+@register.simple_tag
+def text(obj, name: str, element: str = "span", css: str = "", markdown: bool = False):
+    """``obj``'s text ``name`` in the reader's language; the other one marked, with its ``lang``.
+
+    ``{% text incident "summary" "p" "prewrap" %}`` gives ``<p class="prewrap">…</p>``; shown
+    in the other language, it says so before the text ("Only in English") and carries
+    ``lang="en"`` so that a screen reader pronounces it as English. Empty, it gives nothing.
+    """
+    from apps.core.markdown import render_markdown
+
+    found = text_in(obj, name)
+    if not found.value:
+        return ""
+    body = render_markdown(found.value) if markdown else found.value
+    attrs = format_html(' class="{}"', css) if css else ""
+    if not found.is_fallback:
+        return format_html("<{0}{1}>{2}</{0}>", element, attrs, body)
+    mark = format_html('<span class="badge fallback-mark">{}</span>', fallback_mark(found.language))
+    if element in ("span", "strong", "a"):
+        return format_html(
+            '<{0}{1} lang="{2}">{3}</{0}> {4}',
+            element,
+            attrs,
+            lang_tag(found.language),
+            body,
+            mark,
+        )
+    return format_html(
+        '<p class="fallback-note mb-1">{4}</p><{0}{1} lang="{2}">{3}</{0}>',
+        element,
+        attrs,
+        lang_tag(found.language),
+        body,
+        mark,
+    )
+
+
+@register.filter
+def plain_text(obj, name: str) -> str:
+    """For the text part of an e-mail: the text in the reader's language, a fallback marked."""
+    found = text_in(obj, name)
+    if found.is_fallback:
+        return f"{found.value} ({fallback_mark(found.language)})"
+    return found.value
+
+
+@register.filter
+def text_value(obj, name: str) -> str:
+    """Only the words of the text in the reader's language, else the other (a subject line)."""
+    return text_in(obj, name).value
