@@ -19,10 +19,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.communications.ical import calendar
+from apps.core.bilingual import fallback_mark, lang_tag, text_in
 from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_incident_for_user
@@ -176,6 +178,25 @@ def status_page(request, token):
     return response
 
 
+def _marked(text) -> str:
+    """A one-line text, with what it is in when that is not the reader's language."""
+    return f"{text.value} ({fallback_mark(text.language)})" if text.is_fallback else text.value
+
+
+def _feed_body(update, language: str) -> str:
+    """The update in the feed's language; in the other one, marked and with its ``lang``."""
+    body = text_in(update, "body", language)
+    html = render_markdown(body.value)
+    if not body.is_fallback:
+        return html
+    return format_html(
+        '<p><strong>{}</strong></p><div lang="{}">{}</div>',
+        fallback_mark(body.language),
+        lang_tag(body.language),
+        html,
+    )
+
+
 @require_GET
 @private_page
 def atom_feed(request, token):
@@ -184,7 +205,8 @@ def atom_feed(request, token):
         return refusal
     language = _reader_language(request, link.contact.language if link.contact else None)
     page_url = request.build_absolute_uri(reverse("status_page", args=[token]))
-    with translation.override(language):
+    tz = _reader_time_zone(link.contact.time_zone if link.contact else None)
+    with translation.override(language), timezone.override(tz):
         feed = Atom1Feed(
             title=_("Status updates — %(name)s") % {"name": str(link.incident or link.project)},
             link=page_url,
@@ -197,11 +219,11 @@ def atom_feed(request, token):
                 title=_("Update of %(when)s — %(title)s")
                 % {
                     "when": timezone.localtime(update.published_at).strftime("%Y-%m-%d %H:%M"),
-                    "title": update.incident.title,
+                    "title": _marked(text_in(update.incident, "title", language)),
                 },
                 link=f"{page_url}#update-{update.pk}",
                 unique_id=f"urn:candor:update:{update.pk}",
-                description=render_markdown(update.body_for(language)),
+                description=_feed_body(update, language),
                 pubdate=update.published_at,
                 updateddate=update.published_at,
             )
@@ -216,8 +238,11 @@ def meetings_ics(request, token):
     link, refusal = _resolve(request, token)
     if refusal:
         return refusal
-    name = str(link.incident or link.project)
-    text = calendar(feed_meetings(link), name=name, attendees=False)
+    language = _reader_language(request, link.contact.language if link.contact else None)
+    # Each meeting's title and agenda in the link's language (the other one, tagged, else).
+    with translation.override(language):
+        name = str(link.incident or link.project)
+        text = calendar(feed_meetings(link), name=name, attendees=False)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     return response

@@ -149,6 +149,8 @@ def text(obj, name: str, element: str = "span", css: str = "", markdown: bool = 
     body = render_markdown(found.value) if markdown else found.value
     attrs = format_html(' class="{}"', css) if css else ""
     if not found.is_fallback:
+        if element == "span" and not css:
+            return format_html("{}", body)  # in the page's language: nothing to say
         return format_html("<{0}{1}>{2}</{0}>", element, attrs, body)
     mark = format_html('<span class="badge fallback-mark">{}</span>', fallback_mark(found.language))
     if element in ("span", "strong", "a"):
