@@ -6,6 +6,7 @@ Playwright's own browser downloads are never used. Screenshots are written to
 """
 
 import os
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from apps.actionplans import services as plan
 from apps.alternatives import services as alternatives
 from apps.communications import services as communications
 from apps.communications.models import LogChannel
+from apps.projects.services import project_change_delivery_date
 from apps.statuspage import pagecache
 from tests.celery_capture import capture_enqueued
 from tests.factories import ClientContactFactory, informed_incident, member
@@ -57,6 +59,34 @@ UPDATE_ZH = f"""**调度**数据的迁移已经开始。
 """
 
 
+#: The Chinese of the incident's texts (the English ones come with ``ready=True``).
+INCIDENT_ZH = {
+    "title_zh_hans": "调度上线延期",
+    "summary_zh_hans": "实时调度无法在计划日期上线。",
+    "cause_zh_hans": "路径算法无法扩展。",
+    "cause_origin_zh_hans": "压力测试只用了十分之一的车队。",
+    "current_state_zh_hans": "85% 的功能已完成。",
+    "impact_scope_zh_hans": "实时调度。",
+    "first_step_zh_hans": "两名架构师评估分区调度方案。",
+    "apology_zh_hans": "很抱歉我们这么晚才发现风险。",
+}
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: What the page shows of itself in Latin letters in any language: the time zone it names,
+#: the feed format and the language switch (marked with its own lang).
+LATIN_ANYWHERE = {"Asia", "Shanghai", "Atom"}
+
+#: The text a reader sees, less what is marked as another language (the fallbacks and their
+#: marks, the language switch), so that what remains must be in the page's own language.
+OWN_LANGUAGE_TEXT = """() => {
+  const own = document.documentElement.lang;
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('[lang]').forEach((el) => { if (el.lang !== own) el.remove(); });
+  copy.querySelectorAll('.fallback-mark, script, style').forEach((el) => el.remove());
+  return copy.innerText;
+}"""
+
+
 def _require_chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -72,6 +102,7 @@ def _scenario(now) -> dict[str, str]:
         ready=True,
         title="Dispatch launch delayed",
         summary="The real-time dispatch cannot launch on the planned date.",
+        **INCIDENT_ZH,
     )
     pm = incident.declared_by
     project = incident.project
@@ -89,6 +120,7 @@ def _scenario(now) -> dict[str, str]:
         channel=LogChannel.MEETING,
         occurred_at=now - timedelta(days=1),
         summary_en="We walked through both options with your team.",
+        summary_zh_hans="我们与贵方团队逐一讨论了两个方案。",
         client_visible=True,
         now=now,
     )
@@ -96,17 +128,30 @@ def _scenario(now) -> dict[str, str]:
         incident=incident,
         actor=pm,
         title_en="Decision on the recovery option",
+        title_zh_hans="恢复方案决策会",
         starts_at=now + timedelta(days=2),
         duration_minutes=60,
         location=LONG_URL,
         now=now,
     )
-    english = ClientContactFactory(project=project, language="en", time_zone="Europe/London")
-    chinese = ClientContactFactory(project=project, language="zh-hans", time_zone="Asia/Shanghai")
+    english = ClientContactFactory(
+        project=project, name="Helen Baker", language="en", time_zone="Europe/London"
+    )
+    chinese = ClientContactFactory(
+        project=project, name="陈静", language="zh-hans", time_zone="Asia/Shanghai"
+    )
+    project_change_delivery_date(
+        project=project,
+        actor=pm,
+        delivery_date=(now - timedelta(days=2)).date(),
+        reason="Contract.",
+        now=now - timedelta(days=3),
+    )
     _plan_and_decision(incident, pm, teammate, english, now)
     return {
         "en": page_url(make_link(incident, contact=english)[1]),
         "zh-hans": page_url(make_link(incident, contact=chinese)[1]),
+        "names": [project.name, project.client.name, english.name, chinese.name, LONG_URL],
     }
 
 
@@ -117,6 +162,7 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
         actor=pm,
         kind="remediation",
         title_en="Partition the dispatch engine",
+        title_zh_hans="拆分调度引擎",
         owner=teammate,
         due_at=now + timedelta(days=5),
         now=now,
@@ -133,6 +179,7 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
         actor=pm,
         kind="prevention",
         title_en="Load-test at full scale early",
+        title_zh_hans="尽早进行全量压力测试",
         owner=teammate,
         due_at=now + timedelta(days=20),
         now=now,
@@ -141,27 +188,52 @@ def _plan_and_decision(incident, pm, teammate, contact, now):
         incident=incident,
         actor=pm,
         title_en="Extend by 30 days",
+        title_zh_hans="延期 30 天",
         description_en="Redesign the engine; keep the whole scope.",
+        description_zh_hans="重新设计引擎,保留全部范围。",
         schedule_impact_days=30,
         cost_impact=Decimal("180000"),
         risks_en="New design.",
+        risks_zh_hans="新设计。",
         pros_en="Meets the target.",
+        pros_zh_hans="达到目标。",
         cons_en="One month later.",
+        cons_zh_hans="晚一个月。",
         now=now,
     )
-    for title in ("Launch without real-time dispatch", "Add four engineers"):
+    for title, title_zh in (
+        ("Launch without real-time dispatch", "不含实时调度按期上线"),
+        ("Add four engineers", "增加四名工程师"),
+    ):
         alternatives.alternative_propose(
-            incident=incident, actor=pm, title_en=title, description_en=f"{title}.", now=now
+            incident=incident,
+            actor=pm,
+            title_en=title,
+            title_zh_hans=title_zh,
+            description_en=f"{title}.",
+            description_zh_hans=f"{title_zh}。",
+            now=now,
         )
+    # Written in English only: both readers get it, the Chinese one told so.
+    plan.remedy_offer(
+        incident=incident,
+        actor=pm,
+        kind="extended_warranty",
+        description_en="Six more months of warranty.",
+        now=now,
+    )
     alternatives.decision_record(
         incident=incident,
         alternative=chosen,
         actor=pm,
         rationale_en="The client prefers a month's delay to a reduced launch.",
+        rationale_zh_hans="客户宁可延期一个月,也不愿缩减范围上线。",
+        delivery_date=(now + timedelta(days=28)).date(),
         client_agreed=[contact],
         team_agreed=[teammate],
         expected_current_decision_id=None,
         others_reason_en="Not acceptable to operations.",
+        others_reason_zh_hans="运营方无法接受。",
         now=now,
     )
 
@@ -180,16 +252,20 @@ EXPECTED = {
         "The migration of the dispatch data has started.",
         "We walked through both options with your team.",
         "Decision on the recovery option",
+        "Delivery: was",
+        "agreed with you on",
     ],
     "zh-hans": [
         "我们的行动计划",
         "我们与您讨论过的方案",
         "我们共同做出的决定",
-        "Extend by 30 days",
-        "Dispatch launch delayed",
+        "延期 30 天",
+        "调度上线延期",
         "调度数据的迁移已经开始。",
         "我们已找到原因,正在评估两个方案。",
-        "Decision on the recovery option",
+        "恢复方案决策会",
+        "仅有英文版本",
+        "Six more months of warranty.",
     ],
 }
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
@@ -197,11 +273,24 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
 NEXT_UPDATE = {"en": "Next update by", "zh-hans": "下次进展更新"}
 
 
-def _assert_readable(page, language: str):
+def _assert_readable(page, language: str, names=()):
     body = page.inner_text("body")
     for text in EXPECTED[language]:
         assert text in body, f"{text!r} missing from the {language} page"
     assert page.get_attribute("html", "lang") == HTML_LANG[language]
+    _assert_in_one_language(page.evaluate(OWN_LANGUAGE_TEXT), language, names)
+
+
+def _assert_in_one_language(text: str, language: str, names) -> None:
+    """No word of the other language outside what is marked as such, names aside."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    if language == "en":
+        found = sorted(set(HAN.findall(text)))
+        assert not found, f"Chinese on the English page: {found}"
+    else:
+        found = sorted(set(LATIN_WORD.findall(text)) - LATIN_ANYWHERE)
+        assert not found, f"Latin words on the Chinese page: {found}"
 
 
 def _axe_serious_violations(page) -> list[str]:
@@ -220,7 +309,9 @@ def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypat
     capture_enqueued(monkeypatch)  # publishing e-mails the contacts: no broker needed
     cache.clear()
     pagecache.clear_local()
-    urls = {lang: live_server.url + path for lang, path in _scenario(timezone.now()).items()}
+    scenario = _scenario(timezone.now())
+    names = scenario.pop("names")
+    urls = {lang: live_server.url + path for lang, path in scenario.items()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     from playwright.sync_api import sync_playwright
@@ -246,7 +337,7 @@ def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypat
                     response = page.goto(url)
                     assert response.status == 200
                     assert "noindex" in response.headers["x-robots-tag"]
-                    _assert_readable(page, language)
+                    _assert_readable(page, language, names)
                     # status.css loaded under the page's CSP.
                     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
                     assert background == "rgb(247, 248, 250)"
@@ -262,7 +353,7 @@ def test_a_client_reads_the_status_page(live_server, transactional_db, monkeypat
                 context = browser.new_context(viewport=PHONE, java_script_enabled=False)
                 page = context.new_page()
                 assert page.goto(url).status == 200
-                _assert_readable(page, language)
+                _assert_readable(page, language, names)
                 assert page.get_by_text(NEXT_UPDATE[language]).first.is_visible()
                 page.screenshot(path=ARTIFACTS / f"{language}-phone-nojs.png", full_page=True)
                 context.close()
