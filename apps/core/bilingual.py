@@ -121,6 +121,99 @@ def missing_languages(obj, name: str, languages) -> list[str]:
     ]
 
 
+def _words(texts, name: str, language: str) -> str:
+    """One text in one language, from a model instance or from a form's data (by column)."""
+    key = column(name, language)
+    value = texts.get(key) if isinstance(texts, dict) else getattr(texts, key)
+    return (value or "").strip()
+
+
+def language_gaps(texts, names, languages) -> dict[str, list[str]]:
+    """Which of the texts ``names`` lack which of ``languages``: ``{"zh-hans": ["title"]}``.
+
+    A text lacks a language when it is written in the other one only; a text
+    written in neither lacks none (it is not there at all, which is another
+    question). ``texts`` is a model instance or a form's cleaned data. The
+    languages come in Candor's order, the names in the order given.
+    """
+    wanted = {normalise(language) for language in languages}
+    gaps = {}
+    for language in LANGUAGES:
+        if language not in wanted:
+            continue
+        lacking = [
+            name
+            for name in names
+            if not _words(texts, name, language) and _words(texts, name, other(language))
+        ]
+        if lacking:
+            gaps[language] = lacking
+    return gaps
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one reader (a client contact) gets of some texts, and in which language."""
+
+    reader: object
+    #: The language the reader reads.
+    wanted: str
+    #: The texts not written in ``wanted``: the reader gets them in the other language.
+    missing: tuple[str, ...] = ()
+    #: The labels of ``missing``, when the caller named them.
+    missing_labels: tuple = ()
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def language(self) -> str:
+        """The language the reader gets (of the missing texts, when some are)."""
+        return other(self.wanted) if self.missing else self.wanted
+
+    @property
+    def wanted_name(self):
+        return LANGUAGE_NAMES[self.wanted]
+
+    @property
+    def language_name(self):
+        return LANGUAGE_NAMES[self.language]
+
+
+class Readings(list):
+    """Readings in their readers' order; a page warns about the fallbacks."""
+
+    @property
+    def direct(self) -> list[Reading]:
+        return [reading for reading in self if not reading.is_fallback]
+
+    @property
+    def fallbacks(self) -> list[Reading]:
+        return [reading for reading in self if reading.is_fallback]
+
+
+def readings(readers, texts, names, labels: dict | None = None) -> Readings:
+    """For each reader (anything with a ``language``), what they get of the texts ``names``.
+
+    ``texts`` is a model instance or a form's cleaned data (by column);
+    ``labels`` names the texts for the reader's list (``{"title": _("title")}``).
+    """
+    result = Readings()
+    for reader in readers:
+        wanted = normalise(reader.language)
+        missing = tuple(language_gaps(texts, names, [wanted]).get(wanted, ()))
+        result.append(
+            Reading(
+                reader,
+                wanted,
+                missing,
+                tuple(labels[name] for name in missing) if labels else (),
+            )
+        )
+    return result
+
+
 class Bilingual:
     """Read-only: the text in the active language, else the other one (``str`` of ``text_in``).
 

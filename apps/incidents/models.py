@@ -6,11 +6,11 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from apps.core.bilingual import Bilingual, pair
+from apps.core.bilingual import LANGUAGE_NAMES, Bilingual, language_gaps, normalise, pair
 from apps.projects.models import Project
 
 
@@ -65,20 +65,22 @@ class ChecklistItem:
     key: str
     label: Promise
     done: bool
-    hint: Promise
+    hint: Promise | str
 
 
-#: The incident's texts the client reads, each in English and in Chinese.
-INCIDENT_TEXTS = (
-    "title",
-    "summary",
-    "cause",
-    "cause_origin",
-    "current_state",
-    "impact_scope",
-    "first_step",
-    "apology",
-)
+#: The incident's texts the client reads, each in English and in Chinese, and
+#: what each is called (in the form, and in the readiness checklist's hints).
+INCIDENT_TEXT_LABELS = {
+    "title": _("title"),
+    "summary": _("what happened"),
+    "cause": _("cause"),
+    "cause_origin": _("how it arose"),
+    "current_state": _("current state"),
+    "impact_scope": _("deliverables and scope affected"),
+    "first_step": _("first action step"),
+    "apology": _("apology"),
+}
+INCIDENT_TEXTS = tuple(INCIDENT_TEXT_LABELS)
 
 
 class Incident(models.Model):
@@ -86,20 +88,27 @@ class Incident(models.Model):
         Project, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("project")
     )
     # What the client is told, in English and in Chinese (apps.core.bilingual).
-    title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
-    summary_en, summary_zh_hans = pair(models.TextField, _("what happened"), blank=True)
+    title_en, title_zh_hans = pair(
+        models.CharField, INCIDENT_TEXT_LABELS["title"], max_length=200, blank=True
+    )
+    summary_en, summary_zh_hans = pair(
+        models.TextField, INCIDENT_TEXT_LABELS["summary"], blank=True
+    )
     cause_en, cause_zh_hans = pair(
-        models.TextField, _("cause"), blank=True, help_text=_("What caused the failure.")
+        models.TextField,
+        INCIDENT_TEXT_LABELS["cause"],
+        blank=True,
+        help_text=_("What caused the failure."),
     )
     cause_origin_en, cause_origin_zh_hans = pair(
         models.TextField,
-        _("how it arose"),
+        INCIDENT_TEXT_LABELS["cause_origin"],
         blank=True,
         help_text=_("How the problem came about, step by step."),
     )
     current_state_en, current_state_zh_hans = pair(
         models.TextField,
-        _("current state"),
+        INCIDENT_TEXT_LABELS["current_state"],
         blank=True,
         help_text=_("Where the project stands now."),
     )
@@ -114,17 +123,17 @@ class Incident(models.Model):
         _("cost impact"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     impact_scope_en, impact_scope_zh_hans = pair(
-        models.TextField, _("deliverables and scope affected"), blank=True
+        models.TextField, INCIDENT_TEXT_LABELS["impact_scope"], blank=True
     )
     first_step_en, first_step_zh_hans = pair(
         models.TextField,
-        _("first action step"),
+        INCIDENT_TEXT_LABELS["first_step"],
         blank=True,
         help_text=_("The first concrete thing the team is doing about it."),
     )
     apology_en, apology_zh_hans = pair(
         models.TextField,
-        _("apology"),
+        INCIDENT_TEXT_LABELS["apology"],
         blank=True,
         help_text=_("The apology the client will hear from us."),
     )
@@ -227,8 +236,42 @@ class Incident(models.Model):
             or bool(self.impact_scope.strip())
         )
 
-    def readiness_checklist(self) -> list[ChecklistItem]:
-        """What the client needs to hear, derived from the incident itself."""
+    @cached_property
+    def contact_languages(self) -> frozenset[str]:
+        """The languages the project's client contacts read.
+
+        Read once per incident: the page asks for the checklist more than
+        once. A list that prefetched ``project__contacts`` costs no query.
+        """
+        return frozenset(normalise(contact.language) for contact in self.project.contacts.all())
+
+    def language_item(self, languages) -> ChecklistItem:
+        """Every text written in one language is written in every language the contacts read."""
+        gaps = language_gaps(self, INCIDENT_TEXTS, languages)
+        separator = pgettext("list separator", ", ")
+        hint = " ".join(
+            _("Missing in %(language)s: %(fields)s.")
+            % {
+                "language": LANGUAGE_NAMES[language],
+                "fields": separator.join(str(INCIDENT_TEXT_LABELS[name]) for name in names),
+            }
+            for language, names in gaps.items()
+        )
+        return ChecklistItem(
+            "languages",
+            _("Written in every language your contacts read"),
+            not gaps,
+            hint or _("Write each text in every language your client contacts read."),
+        )
+
+    def readiness_checklist(self, languages=None) -> list[ChecklistItem]:
+        """What the client needs to hear, derived from the incident itself.
+
+        ``languages`` are those the client contacts read (by default, read
+        from the project's contacts once per incident).
+        """
+        if languages is None:
+            languages = self.contact_languages
         return [
             ChecklistItem(
                 "cause",
@@ -260,6 +303,7 @@ class Incident(models.Model):
                 bool(self.apology.strip()),
                 _("Prepare a sincere apology without excuses."),
             ),
+            self.language_item(languages),
         ]
 
     @property

@@ -64,9 +64,12 @@ def dashboard_incidents(user: AbstractBaseUser, now: datetime | None = None) -> 
     """The user's open incidents, most urgent first (every open incident for PMO staff).
 
     The apps above annotate the same query through the dashboard's slot
-    (e.g. ``overdue_action_count``), so it stays one query.
+    (e.g. ``overdue_action_count``), so it stays one query; the contacts,
+    whose languages the next step depends on, come in one more.
     """
-    incidents = with_urgency(incidents_for_user(user).filter(status__in=OPEN_STATUSES))
+    incidents = with_urgency(
+        incidents_for_user(user).filter(status__in=OPEN_STATUSES)
+    ).prefetch_related("project__contacts")
     return DASHBOARD.apply(incidents, now=now)
 
 

@@ -3,7 +3,14 @@
 import pytest
 from django.utils import translation
 
-from apps.core.bilingual import column, missing_languages, split_languages, text_in
+from apps.core.bilingual import (
+    column,
+    language_gaps,
+    missing_languages,
+    readings,
+    split_languages,
+    text_in,
+)
 from apps.incidents.models import Incident
 
 
@@ -69,3 +76,84 @@ def test_the_columns_are_named_after_djangos_language_codes():
     assert column("title", "zh-hans") == "title_zh_hans"
     assert column("title", "zh-Hans") == "title_zh_hans"
     assert column("title", "en-gb") == "title_en"
+
+
+# --- which texts lack which language, and what each reader gets ---------------------------
+
+
+class _Reader:
+    def __init__(self, name, language):
+        self.name, self.language = name, language
+
+    def __str__(self):
+        return self.name
+
+
+def test_the_gaps_name_each_language_and_the_texts_written_only_in_the_other():
+    incident = _incident(
+        title_en="Too slow",
+        title_zh_hans="太慢",
+        summary_en="40 s per route.",
+        cause_zh_hans="索引错误。",
+        apology_en="We are sorry.",
+    )
+
+    gaps = language_gaps(
+        incident, ["title", "summary", "cause", "apology", "first_step"], ["zh-Hans", "en"]
+    )
+
+    assert gaps == {"en": ["cause"], "zh-hans": ["summary", "apology"]}
+
+
+def test_only_the_languages_asked_for_are_gaps():
+    incident = _incident(title_en="Too slow", cause_zh_hans="索引错误。")
+
+    assert language_gaps(incident, ["title", "cause"], ["en"]) == {"en": ["cause"]}
+    assert language_gaps(incident, ["title", "cause"], []) == {}
+
+
+def test_a_text_written_in_neither_language_is_no_gap():
+    assert language_gaps(
+        _incident(title_en="Too slow"), ["title", "apology"], ["en", "zh-hans"]
+    ) == {"zh-hans": ["title"]}
+
+
+def test_the_gaps_of_a_forms_data_are_read_by_column():
+    data = {"title_en": "Review", "title_zh_hans": "  ", "agenda_en": "", "agenda_zh_hans": "议程"}
+
+    assert language_gaps(data, ["title", "agenda"], ["en", "zh-hans"]) == {
+        "en": ["agenda"],
+        "zh-hans": ["title"],
+    }
+
+
+def test_each_reader_gets_their_language_or_the_other_one_marked_as_a_fallback():
+    update = {"body_en": "The new design is under review.", "body_zh_hans": ""}
+    chen, helen = _Reader("Chen Jing", "en"), _Reader("Helen Zhang", "zh-hans")
+
+    got = readings([chen, helen], update, ["body"])
+
+    assert [(r.reader, r.wanted, r.language, r.is_fallback) for r in got] == [
+        (chen, "en", "en", False),
+        (helen, "zh-hans", "en", True),
+    ]
+    assert got.direct == [got[0]]
+    assert got.fallbacks == [got[1]]
+    assert (str(got[1].wanted_name), str(got[1].language_name)) == ("Chinese", "English")
+
+
+def test_a_reading_names_the_missing_texts_by_the_labels_given():
+    meeting = {"title_en": "Review", "title_zh_hans": "", "agenda_en": "", "agenda_zh_hans": ""}
+
+    (reading,) = readings(
+        [_Reader("Helen", "zh-Hans")],
+        meeting,
+        ["title", "agenda"],
+        {
+            "title": "title",
+            "agenda": "agenda",
+        },
+    )
+
+    assert reading.missing == ("title",)
+    assert reading.missing_labels == ("title",)
