@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.communications.models import Meeting, MeetingStatus
+from apps.communications.selectors import update_recipients
 from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
 from apps.core.fields import (
@@ -26,9 +27,12 @@ from apps.core.fields import (
     LocalDateTimeField,
     bilingual_help,
     bilingual_row,
+    check_readers,
     in_your_time_zone,
     line_pair,
+    readers_warning,
     require_one_language,
+    send_anyway_field,
     text_pair,
 )
 from apps.incidents.models import Incident
@@ -167,6 +171,10 @@ class MeetingChoiceField(IdChoiceField):
         return f"{obj.title} — {date_format(timezone.localtime(obj.starts_at), 'DATETIME_FORMAT')}"
 
 
+#: The texts of a decision its e-mail carries, as the warning about a missing language names them.
+DECISION_TEXT_LABELS = {"title": _("alternative chosen"), "rationale": _("reasons")}
+
+
 class DecisionForm(HiddenErrorsMixin, forms.Form):
     """Record the alternative chosen together with the client.
 
@@ -214,6 +222,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         ),
     )
     expected_current_decision = forms.CharField(required=False, widget=forms.HiddenInput)
+    send_anyway = send_anyway_field()
 
     def __init__(
         self,
@@ -243,6 +252,8 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         self.fields["meeting"].queryset = decision_meetings(incident)
         self.fields["client_agreed"].queryset = incident.project.contacts.order_by("name")
         self.fields["team_agreed"].queryset = agreeing_team(incident)
+        # The decision is mailed to them: each should read it in their language.
+        self._mailed_to = update_recipients(incident)
         # The reason for the others matters only when other proposed ones remain.
         proposed = [a for a in alternatives if a.status == AlternativeStatus.PROPOSED]
         if not proposed or len(alternatives) < 2:
@@ -264,6 +275,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
             bilingual_help(),
             bilingual_row("rationale"),
             *([bilingual_row("others_reason")] if "others_reason_en" in self.fields else []),
+            readers_warning(),
             Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
         )
 
@@ -296,6 +308,11 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         require_one_language(
             self, "rationale", _("Say why this alternative was chosen, in English or in Chinese.")
         )
+        alternative = cleaned.get("alternative")
+        texts = {name: cleaned.get(name, "") for name in columns("rationale")}
+        if alternative is not None:
+            texts |= {name: getattr(alternative, name) for name in columns("title")}
+        check_readers(self, self._mailed_to, texts, ("title", "rationale"), DECISION_TEXT_LABELS)
         return cleaned
 
     def clean_expected_current_decision(self) -> int | None:

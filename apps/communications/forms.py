@@ -19,9 +19,12 @@ from apps.core.fields import (
     LocalDateTimeField,
     bilingual_help,
     bilingual_row,
+    check_readers,
     in_your_time_zone,
     line_pair,
+    readers_warning,
     require_one_language,
+    send_anyway_field,
     text_pair,
 )
 from apps.incidents.models import Incident
@@ -29,7 +32,7 @@ from apps.projects.forms import ContactChoiceField, TeamMemberChoiceField
 from apps.projects.models import ClientContact
 from apps.projects.selectors import project_team
 
-from .models import ClientReaction, LogChannel, LogEntry, Meeting
+from .models import MEETING_TEXTS, ClientReaction, LogChannel, LogEntry, Meeting
 
 #: Updates may be longer than other texts: they are the heart of the record.
 MAX_UPDATE_CHARS = 20_000
@@ -185,6 +188,8 @@ class StatusUpdateForm(forms.Form):
 
 
 NO_MEETING_TITLE = _("Give the meeting a title, in English or in Chinese.")
+#: The texts of an invitation, as the warning about a missing language names them.
+MEETING_TEXT_LABELS = {"title": _("title"), "agenda": _("agenda")}
 
 
 class MeetingForm(_ParticipantsMixin, forms.Form):
@@ -215,6 +220,7 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
     client_attendees = ContactChoiceField(
         label=_("Client attendees"), queryset=ClientContact.objects.none(), required=False
     )
+    send_anyway = send_anyway_field()
 
     def __init__(self, *args, incident: Incident, meeting: Meeting | None = None, **kwargs):
         if meeting is not None:
@@ -247,6 +253,7 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
                     Field("client_attendees", template=CHECKBOXES_TEMPLATE), css_class="col-md-6"
                 ),
             ),
+            readers_warning(),
             Div(
                 Submit("submit", _("Reschedule") if meeting else _("Schedule the meeting")),
                 css_class="mt-3",
@@ -256,6 +263,10 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         require_one_language(self, "title", NO_MEETING_TITLE)
+        # Each client attendee's invitation is in their language, where it is written.
+        check_readers(
+            self, cleaned.get("client_attendees") or (), cleaned, MEETING_TEXTS, MEETING_TEXT_LABELS
+        )
         return cleaned
 
     def clean_location(self):

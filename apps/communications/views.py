@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from apps.core.bilingual import readings
 from apps.core.forms import add_service_errors
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.incidents.selectors import get_incident_for_user
@@ -154,7 +155,9 @@ def update_publish(request, pk: int, update_pk: int):
     context = {
         "incident": incident,
         "update": update,
-        "recipients": update_recipients(incident),
+        # Who is e-mailed which language: an update written in one only reaches
+        # the readers of the other in that one, and the PM is told so first.
+        "readings": readings(update_recipients(incident), update, ("body",)),
         "can_act": update.status == UpdateStatus.DRAFT,
     }
     return confirm_page(request, "communications/update_publish.html", context, publish)

@@ -232,3 +232,45 @@ def bilingual_help():
     from django.utils.html import format_html
 
     return HTML(format_html('<p class="small text-body-secondary">{}</p>', BILINGUAL_HELP))
+
+
+#: Shown (with the list of readers) when a text is missing in a language someone reads.
+NOT_IN_EVERY_LANGUAGE = _(
+    "Some readers will get a text in the other language: add the missing texts, or tick "
+    "“Send anyway”."
+)
+
+
+def send_anyway_field() -> forms.BooleanField:
+    """The box that sends texts some readers get in the other language (``check_readers``)."""
+    return forms.BooleanField(
+        label=_("Send anyway"),
+        required=False,
+        help_text=_("Send it as it is: they will get the text in the other language."),
+    )
+
+
+def check_readers(form: forms.Form, readers, texts, names, labels=None) -> None:
+    """Unless ``send_anyway`` is ticked, refuse texts a reader would get in the other language.
+
+    Sets ``form.readings`` (``apps.core.bilingual.readings``), which
+    ``readers_warning()`` shows above the submit button, with the box.
+    """
+    from .bilingual import readings
+
+    form.readings = readings(readers, texts, names, labels)
+    # The box answers the form's question, not the service's: it leaves the data here.
+    send_anyway = form.cleaned_data.pop("send_anyway", False)
+    if form.readings.fallbacks and not send_anyway:
+        form.add_error("send_anyway", NOT_IN_EVERY_LANGUAGE)
+
+
+def readers_warning():
+    """The readers who would get another language, and the "Send anyway" box, when there are any."""
+    from crispy_forms.layout import HTML
+
+    return HTML(
+        "{% load crispy_forms_filters %}{% if form.readings.fallbacks %}"
+        '<div class="mt-3">{% include "core/_readings.html" with readings=form.readings %}'
+        '<div class="mt-2">{{ form.send_anyway|as_crispy_field }}</div></div>{% endif %}'
+    )

@@ -183,6 +183,7 @@ def _post(client, incident, alternative, contact, user, **changes):
         "team_agreed": [str(user.pk)],
         "rationale_en": "A month more for the whole scope.",
         "expected_current_decision": "",
+        "send_anyway": "on",  # in English only, for a contact who reads Chinese
     } | changes
     return client.post(reverse("decision_record", args=[incident.pk]), data)
 

@@ -461,6 +461,7 @@ def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm
             "rationale_en": "Full scope matters more than the date.",
             "others_reason_en": "Real-time dispatch cannot wait.",
             "expected_current_decision": "",
+            "send_anyway": "on",
         },
     )
 
@@ -524,6 +525,7 @@ def test_a_team_member_records_a_decision_without_a_meeting(
             "team_agreed": [str(team_member.pk)],
             "rationale_en": "Agreed on the phone.",
             "expected_current_decision": "",
+            "send_anyway": "on",
         },
     )
 
@@ -565,6 +567,8 @@ def _decision_data(alternative, contact, user, /, **overrides):
         "rationale_en": KEPT,
         "others_reason_en": "Not acceptable.",
         "expected_current_decision": "",
+        # In English only, for a contact who reads Chinese (see test_decision_languages.py).
+        "send_anyway": "on",
     }
     return data | overrides
 

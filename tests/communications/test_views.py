@@ -563,6 +563,8 @@ def _meeting_data(**overrides):
         "duration_minutes": "90",
         "location": "https://meet.example.com/abc",
         "agenda_en": "The three alternatives.",
+        # In English only, for contacts who read Chinese (see test_reader_languages.py).
+        "send_anyway": "on",
     }
     return data | overrides
 
