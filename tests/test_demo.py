@@ -9,9 +9,22 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from apps.actionplans.models import ITEM_TEXTS, REMEDY_TEXTS
+from apps.alternatives.models import ALTERNATIVE_TEXTS, DECISION_TEXTS, REJECTION_TEXTS
+from apps.communications.models import LOG_TEXTS, MEETING_TEXTS, UpdateStatus
+from apps.core.bilingual import LANGUAGES, columns
 from apps.demo.data import DEMO_PASSWORD, USERS
-from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
-from apps.projects.models import Client, ClientContact, Membership, Project, ProjectRole
+from apps.incidents.models import INCIDENT_TEXTS, Incident, IncidentSeverity, IncidentStatus
+from apps.projects.models import (
+    MILESTONE_TEXTS,
+    Client,
+    ClientContact,
+    Membership,
+    Milestone,
+    Project,
+    ProjectRole,
+)
+from apps.projects.selectors import delivery_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +134,7 @@ def test_demo_incidents_cover_the_stages_the_dashboard_shows(now):
     assert overrun.status == IncidentStatus.RESOLVED
     assert overrun.next_update_due_at is None
 
-    nightly = Incident.objects.get(title_zh_hans__startswith="报表延迟")
+    nightly = Incident.objects.get(title_zh_hans__contains="报表延迟")
     assert nightly.is_open
     assert nightly.status != IncidentStatus.DECLARED
     assert nightly.first_contact_met is True
@@ -136,3 +149,101 @@ def test_demo_data_is_visible_to_its_users(client, now):
 
     assert "Biometric login rejected by the app store review" in html
     assert "调度引擎" not in html
+
+
+def _texts_of(incident):
+    """Every text the client reads of the incident: (what it is, the row, its text names)."""
+    yield "incident", incident, INCIDENT_TEXTS
+    for item in incident.action_items.filter(client_visible=True):
+        yield "action item", item, ITEM_TEXTS
+    for remedy in incident.remedies.all():
+        yield "remedy", remedy, REMEDY_TEXTS
+    for alternative in incident.alternatives.all():
+        yield "alternative", alternative, (*ALTERNATIVE_TEXTS, *REJECTION_TEXTS)
+    for decision in incident.decisions.all():
+        yield "decision", decision, DECISION_TEXTS
+    for entry in incident.log_entries.filter(client_visible=True):
+        yield "log entry", entry, LOG_TEXTS
+    for meeting in incident.meetings.all():
+        yield "meeting", meeting, MEETING_TEXTS
+    for update in incident.updates.filter(status=UpdateStatus.PUBLISHED):
+        yield "update", update, ("body",)
+
+
+def test_every_text_the_client_reads_is_written_in_both_languages(now):
+    _load()
+
+    written, one_language_only = set(), []
+    for incident in Incident.objects.all():
+        for kind, row, names in _texts_of(incident):
+            for name in names:
+                english, chinese = ((getattr(row, c) or "").strip() for c in columns(name))
+                if english or chinese:
+                    written.add(kind)
+                if bool(english) != bool(chinese):
+                    one_language_only.append((incident.title_en, kind, row.pk, name))
+        assert incident.language_item(LANGUAGES).done, incident.title_en
+    for milestone in Milestone.objects.all():
+        english, chinese = (getattr(milestone, c).strip() for c in columns(*MILESTONE_TEXTS))
+        written.add("milestone")
+        if not (english and chinese):
+            one_language_only.append((milestone.project.name, "milestone", milestone.pk, "title"))
+
+    assert one_language_only == []
+    assert written == {
+        "incident",
+        "action item",
+        "remedy",
+        "alternative",
+        "decision",
+        "log entry",
+        "meeting",
+        "update",
+        "milestone",
+    }
+
+
+def test_the_articles_delivery_date_moves_with_the_decision_taken_with_the_client(now):
+    _load()
+    case = Incident.objects.get(title_zh_hans__contains="调度引擎性能瓶颈")
+    project = case.project
+
+    first, latest = project.delivery_changes.order_by("changed_at", "pk")
+
+    # The launch the incident made impossible was due a week after it was declared.
+    assert first.previous is None
+    assert first.new == (case.declared_at + timedelta(days=7)).date()
+    assert first.changed_at < case.declared_at
+    # The decision taken with the client moved it by 30 days.
+    decision = case.decisions.get(superseded_at__isnull=True)
+    assert latest.decision == decision
+    assert decision.delivery_change == latest
+    assert (latest.previous, latest.new) == (first.new, first.new + timedelta(days=30))
+    assert latest.changed_at > case.declared_at
+    project.refresh_from_db()
+    assert project.delivery_date == latest.new
+    # The client's status page says so.
+    summary = delivery_summary(project)
+    assert (summary.previous, summary.current) == (first.new, latest.new)
+    assert summary.agreed_at == decision.decided_at
+    # The texts name the dates the history keeps, each as its reader writes it.
+    planned, agreed = first.new, latest.new
+    assert f"{planned.day} {planned:%B}" in case.summary_en
+    assert f"{planned.month} 月 {planned.day} 日" in case.summary_zh_hans
+    first_update, agreement = case.updates.order_by("published_at")[:2]
+    assert f"**{planned.day} {planned:%B}**" in first_update.body_en
+    assert f"**{agreed.month} 月 {agreed.day} 日**" in agreement.body_zh_hans
+    # The plan still open: all trucks live on the agreed date.
+    assert [m.due_on for m in summary.milestones] == [agreed]
+    assert project.milestones.count() == 3
+
+
+def test_every_demo_project_has_a_delivery_date(now):
+    _load()
+
+    for project in Project.objects.all():
+        assert project.delivery_date is not None, project.name
+        assert project.delivery_date == project.delivery_changes.first().new
+    bank = Project.objects.get(name="Mobile banking app 3.0")
+    assert bank.delivery_date.weekday() == 0
+    assert bank.delivery_date > now.date()

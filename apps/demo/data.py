@@ -27,7 +27,7 @@ from apps.projects.models import Project, ProjectRole
 from apps.statuspage.models import ShareLink, hash_token
 from apps.statuspage.services import link_create
 
-from .story import both_languages, tell_recovery_story, tell_seed_story
+from .story import EXTENSION, both_languages, day_in_both, tell_recovery_story, tell_seed_story
 
 DEMO_PASSWORD = "candor-demo"  # noqa: S105 - printed to the user on purpose
 
@@ -78,9 +78,25 @@ def _user(spec: DemoUser):
 
 
 def _project(
-    *, client_name, name, description, pmo_lead, members, contacts, currency="CNY"
+    *,
+    client_name,
+    name,
+    description,
+    pmo_lead,
+    members,
+    contacts,
+    currency="CNY",
+    delivery_date=None,
+    committed_at=None,
+    milestones=(),
 ) -> Project:
-    """The project, set up by its PMO lead (who is on the record for it)."""
+    """The project, set up by its PMO lead (who is on the record for it).
+
+    Its committed ``delivery_date`` and its ``milestones`` ((due on, done on,
+    (English, Chinese) title) each) are set only when it is created, so that
+    loading again adds nothing. ``committed_at`` is when the date was
+    committed, if before today: a date's history is told in that order.
+    """
     client = project_services.client_get_or_create(name=client_name, actor=pmo_lead)
     project = Project.objects.filter(client=client, name=name).first()
     if project is None:
@@ -91,7 +107,25 @@ def _project(
             pmo_lead=pmo_lead,
             actor=pmo_lead,
             currency=currency,
+            delivery_date=delivery_date if committed_at is None else None,
         )
+        if delivery_date is not None and committed_at is not None:
+            project_services.project_change_delivery_date(
+                project=project,
+                actor=pmo_lead,
+                delivery_date=delivery_date,
+                reason=str(project_services.SET_AT_CREATION),
+                now=committed_at,
+            )
+            project.refresh_from_db(fields=["delivery_date"])
+        for due_on, done_on, title in milestones:
+            project_services.milestone_add(
+                project=project,
+                actor=pmo_lead,
+                due_on=due_on,
+                done_on=done_on,
+                **both_languages(title=title),
+            )
     for user, role in members:
         project_services.membership_set(project=project, user=user, role=role, actor=pmo_lead)
     for contact in contacts:
@@ -162,11 +196,20 @@ def demo_status_link(user) -> str:
     return f"/s/{token}/"
 
 
+#: The article's case was declared this long ago; the launch it misses was due a week later.
+SEED_DECLARED_AGO = timedelta(days=12)
+SEED_LAUNCH_AFTER = timedelta(days=7)
+
+
 @transaction.atomic
 def load_demo(now: datetime | None = None) -> list[DemoUser]:
     now = now or timezone.now()
     pmo, li, anna, wang = (_user(spec) for spec in USERS)
 
+    seed_declared = now - SEED_DECLARED_AGO
+    launch = (seed_declared + SEED_LAUNCH_AFTER).date()
+    launch_en, launch_zh = day_in_both(launch)
+    agreed = launch + EXTENSION
     logistics = _project(
         client_name="华信物流 Huaxin Logistics",
         name="智慧物流调度平台 Smart dispatch platform",
@@ -193,7 +236,26 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
                 "receives_updates": True,
             },
         ],
+        # Committed in the contract; the decision taken with the client moves it.
+        delivery_date=launch,
+        committed_at=seed_declared - timedelta(days=100),
+        milestones=[
+            (
+                (seed_declared + timedelta(days=9)).date(),
+                (seed_declared + timedelta(days=8)).date(),
+                ("Acceptance testing with your operations team", "与贵方运营团队完成验收测试"),
+            ),
+            (
+                (seed_declared + timedelta(days=10)).date(),
+                (seed_declared + timedelta(days=10)).date(),
+                ("First region live", "首个区域上线"),
+            ),
+            (agreed, None, ("All 3,000 trucks live", "全部 3,000 辆车上线")),
+        ],
     )
+    # The banking app was to be released next Monday.
+    release = now.date() + timedelta(days=7 - now.date().weekday())
+    release_en, release_zh = day_in_both(release)
     bank = _project(
         client_name="Northwind Bank",
         name="Mobile banking app 3.0",
@@ -212,7 +274,9 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
                 "receives_updates": True,
             },
         ],
+        delivery_date=release,
     )
+    # The warehouse is live; the project ends with the handover after two weeks' support.
     retail = _project(
         client_name="蓝河零售 Blue River Retail",
         name="数据仓库迁移 Data warehouse migration",
@@ -230,94 +294,172 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
                 "receives_updates": True,
             },
         ],
+        delivery_date=(now + timedelta(days=14)).date(),
     )
 
     # The case from the article: a technical bottleneck, told at once.
     seed, created = _incident(
         project=logistics,
-        title="调度引擎性能瓶颈,无法按期交付 / Dispatch engine bottleneck delays delivery",
+        title=("Dispatch engine bottleneck delays delivery", "调度引擎性能瓶颈，无法按期交付"),
         declared_by=li,
-        declared_ago=timedelta(days=12),
+        declared_ago=SEED_DECLARED_AGO,
         now=now,
         severity=IncidentSeverity.CRITICAL,
         summary=(
-            "压力测试显示,调度引擎在 3,000 辆车并发时响应时间超过 40 秒,远高于合同要求的 2 秒。"
-            "按原计划在 12 月 15 日上线已不可能。"
+            "Load tests show that with 3,000 trucks at once the dispatch engine takes more than "
+            "40 seconds to respond, far above the 2 seconds the contract requires. Going live on "
+            f"{launch_en} as planned is no longer possible.",
+            "压力测试显示，调度引擎在 3,000 辆车并发时响应时间超过 40 秒，远高于合同要求的 2 秒。"
+            f"按原计划在 {launch_zh}上线已不可能。",
         ),
         cause=(
-            "路径优化算法在车辆数量增长时计算量呈指数级上升;"
-            "现有架构无法在要求的时间内完成实时调度。"
+            "The route optimisation algorithm's workload grows exponentially with the number of "
+            "trucks; the current architecture cannot dispatch in real time within the required "
+            "response time.",
+            "路径优化算法在车辆数量增长时计算量呈指数级上升；"
+            "现有架构无法在要求的时间内完成实时调度。",
         ),
         cause_origin=(
-            "立项时的性能评估基于 300 辆车的样本数据;"
-            "扩展到全量车队后的压力测试直到第三次迭代才进行,问题发现得太晚。"
+            "The performance estimate made at the start of the project was based on sample data "
+            "from 300 trucks; load testing at full fleet size was not done until the third "
+            "iteration, so the problem was found too late.",
+            "立项时的性能评估基于 300 辆车的样本数据；"
+            "扩展到全量车队后的压力测试直到第三次迭代才进行，问题发现得太晚。",
         ),
         current_state=(
-            "功能开发已完成 85%。核心调度模块需要重新设计;其余模块(司机端、报表)按计划推进。"
+            "85% of the functionality is built. The core dispatch module has to be redesigned; "
+            "the other modules (driver app, reports) are on schedule.",
+            "功能开发已完成 85%。核心调度模块需要重新设计；其余模块（司机端、报表）按计划推进。",
         ),
         impact_schedule_days=30,
         impact_cost=Decimal("180000.00"),
-        impact_scope="实时调度模块延期;首期上线范围需与客户重新商定。",
-        first_step="今天起由两名资深架构师评估分区调度方案,48 小时内给出可行性结论。",
-        apology="我们对未能及早发现性能风险、给贵方运营计划带来的影响深表歉意。",
-        internal_notes="架构组人手紧张,需从平台组借调一人两周。",
+        impact_scope=(
+            "Real-time dispatch is delayed; the scope of the first release has to be agreed "
+            "with you again.",
+            "实时调度模块延期；首期上线范围需与贵方重新商定。",
+        ),
+        first_step=(
+            "From today, two senior architects are assessing a partitioned dispatch design; "
+            "they will say within 48 hours whether it is feasible.",
+            "今天起由两名资深架构师评估分区调度方案，48 小时内给出可行性结论。",
+        ),
+        apology=(
+            "We sincerely apologise for not identifying the performance risk earlier, and for "
+            "the disruption this causes to your operations planning.",
+            "我们对未能及早发现性能风险、给贵方运营计划带来的影响深表歉意。",
+        ),
+        internal_notes="架构组人手紧张，需从平台组借调一人两周。",
     )
     if created:
         # The notes the services write are in the language of whoever acts: here, Li Wei's.
         with translation.override("zh-hans"):
             tell_seed_story(
-                seed, pm=li, member=wang, lead=pmo, contacts=list(logistics.contacts.all()), now=now
+                seed,
+                pm=li,
+                member=wang,
+                lead=pmo,
+                contacts=list(logistics.contacts.all()),
+                planned=launch,
+                now=now,
             )
 
     _incident(
         project=bank,
-        title="Biometric login rejected by the app store review",
+        title=(
+            "Biometric login rejected by the app store review",
+            "生物识别登录未通过应用商店审核",
+        ),
         declared_by=anna,
         declared_ago=timedelta(hours=5),
         now=now,
         severity=IncidentSeverity.HIGH,
         summary=(
             "The store review rejected release 3.0 because the biometric login flow does not "
-            "offer a fallback. The launch planned for Monday cannot happen."
+            f"offer a fallback. The launch planned for Monday {release_en} cannot happen.",
+            "应用商店审核驳回了 3.0 版本，原因是生物识别登录流程没有提供备用登录方式。"
+            f"原定 {release_zh}（周一）的发布无法进行。",
         ),
-        cause="The fallback screen was cut from the last sprint to meet the date.",
+        cause=(
+            "The fallback screen was cut from the last sprint to meet the date.",
+            "为赶上发布日期，备用登录界面在上一个迭代中被砍掉了。",
+        ),
         internal_notes="Check whether the design agency's contract covers the extra screens.",
     )
     _incident(
         project=retail,
-        title="迁移预算超支 / Migration budget overrun",
+        title=("Migration budget overrun", "迁移预算超支"),
         declared_by=li,
         declared_ago=timedelta(days=20),
         first_contact_after=timedelta(hours=6),
         status=IncidentStatus.RESOLVED,
         now=now,
         severity=IncidentSeverity.MEDIUM,
-        summary="历史数据清洗工作量被低估,迁移成本超出预算 25%。",
-        cause="源系统中有大量重复和不一致的历史订单数据。",
-        cause_origin="需求阶段未对历史数据质量做抽样评估。",
-        current_state="数据清洗已完成,迁移已上线。",
+        summary=(
+            "The effort to clean the historical data was underestimated; the migration costs 25% "
+            "more than budgeted.",
+            "历史数据清洗工作量被低估，迁移成本超出预算 25%。",
+        ),
+        cause=(
+            "The source system holds many duplicate and inconsistent historical orders.",
+            "源系统中有大量重复和不一致的历史订单数据。",
+        ),
+        cause_origin=(
+            "The quality of the historical data was not assessed on samples during the "
+            "requirements phase.",
+            "需求阶段未对历史数据质量做抽样评估。",
+        ),
+        current_state=(
+            "The data has been cleaned and the migrated warehouse is live.",
+            "数据清洗已完成，迁移已上线。",
+        ),
         impact_schedule_days=10,
         impact_cost=Decimal("95000.00"),
-        impact_scope="无功能范围变化。",
-        first_step="对剩余数据做质量抽样,重新估算工作量。",
-        apology="很抱歉我们在前期没有充分评估数据质量风险。",
+        impact_scope=("No change in functional scope.", "无功能范围变化。"),
+        first_step=(
+            "Sample the quality of the remaining data and estimate the effort again.",
+            "对剩余数据做质量抽样，重新估算工作量。",
+        ),
+        apology=(
+            "We are sorry that we did not assess the risk in the data's quality properly at the "
+            "outset.",
+            "很抱歉我们在前期没有充分评估数据质量风险。",
+        ),
     )
     nightly, created = _incident(
         project=retail,
-        title="报表延迟 / Nightly report delays after cut-over",
+        title=("Nightly report delays after cut-over", "切换后夜间报表延迟"),
         declared_by=li,
         declared_ago=timedelta(days=2),
         first_contact_after=timedelta(hours=20),
         now=now,
         severity=IncidentSeverity.HIGH,
-        summary="切换后夜间销售报表比原来晚 3 小时生成,门店早会拿不到数据。",
-        cause="新平台的批处理窗口与源系统备份时间冲突。",
-        cause_origin="切换演练使用的是周末的数据量,没有覆盖工作日高峰。",
-        current_state="已临时调整备份时间,报表延迟缩短到 1 小时。",
+        summary=(
+            "Since the cut-over, the nightly sales report is ready three hours later than before, "
+            "so the stores do not have their figures for the morning meeting.",
+            "切换后夜间销售报表比原来晚 3 小时生成，门店早会拿不到数据。",
+        ),
+        cause=(
+            "The new platform's batch window clashes with the source system's backup.",
+            "新平台的批处理窗口与源系统备份时间冲突。",
+        ),
+        cause_origin=(
+            "The cut-over rehearsals used weekend data volumes and did not cover weekday peaks.",
+            "切换演练使用的是周末的数据量，没有覆盖工作日高峰。",
+        ),
+        current_state=(
+            "The backup has been moved for now; the report is one hour late instead of three.",
+            "已临时调整备份时间，报表延迟缩短到 1 小时。",
+        ),
         impact_schedule_days=0,
-        impact_scope="每日销售报表。",
-        first_step="与客户 IT 部门协调备份窗口。",
-        apology="很抱歉影响了门店的早会安排。",
+        impact_scope=("The daily sales report.", "每日销售报表。"),
+        first_step=(
+            "Agree a new backup window with your IT department.",
+            "与贵方 IT 部门协调备份窗口。",
+        ),
+        apology=(
+            "We are sorry for the disruption to your stores' morning meetings.",
+            "很抱歉影响了门店的早会安排。",
+        ),
     )
     if created:
         with translation.override("zh-hans"):

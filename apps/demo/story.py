@@ -2,13 +2,18 @@
 
 The seed case from the article, told as it happened: the PM tells the client
 within hours, holds an urgent meeting, explains the cause, offers several
-alternatives, chooses one with the client, extends the deadline, posts an
-update every day, and delivers. Each step runs at its own moment in the past
-(services take ``now=``), so deadlines, punctuality and the timeline are real.
+alternatives, chooses one with the client, which moves the committed delivery
+date by a month, posts an update at least every three days, and goes live
+region by region. Each step runs at its own moment in the past (services take
+``now=``), so deadlines, punctuality and the timeline are real. Every text the
+client reads is written in English and in Chinese.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import translation
+from django.utils.formats import date_format
 
 from apps.actionplans import services as plan
 from apps.alternatives import services as alternatives
@@ -31,60 +36,86 @@ def both_languages(**texts) -> dict[str, str]:
     return found
 
 
-SEED_UPDATES = [
-    (
-        "We have found that the dispatch engine cannot meet the agreed response time at full "
-        "fleet size, so the launch on **15 December** is not possible as planned.\n\n"
-        "We are sorry: we should have found this earlier. Two senior architects are assessing "
-        "a partitioned design today; we will meet you tomorrow at 10:00 to explain the cause "
-        "and discuss options.",
-        "压力测试发现,调度引擎在全量车队规模下无法达到约定的响应时间,"
-        "原定 **12 月 15 日** 上线已无法按计划实现。\n\n"
-        "非常抱歉,我们本应更早发现这个问题。今天起两名资深架构师正在评估分区调度方案;"
-        "明天上午 10:00 我们将与您会面,说明原因并讨论可选方案。",
-    ),
-    (
-        "Thank you for this morning's meeting. As agreed, we extend the delivery by 30 days and "
-        "partition the dispatch engine; the full scope is kept. You will hear from us at least "
-        "every three days until go-live.",
-        "感谢您今天上午参加会议。按照会上的约定,交付延期 30 天,调度引擎改为分区架构,功能范围不变。"
-        "上线前我们至少每三天向您更新一次进展。",
-    ),
-    (
-        "The partitioned design works in the lab: response time at 3,000 trucks is 1.6 s. "
-        "Implementation has started as agreed in yesterday's meeting.",
-        "分区调度方案在实验环境中验证可行:3,000 辆车并发时响应时间为 1.6 秒。"
-        "已按昨天会议的约定开始实施。",
-    ),
-    (
-        "Partitioned engine complete; full-scale load test passed (1.4 s at 3,000 trucks). "
-        "Acceptance testing with your operations team starts Monday.",
-        "分区调度引擎开发完成;全量压力测试通过(3,000 辆车并发 1.4 秒)。"
-        "周一开始与贵方运营团队进行验收测试。",
-    ),
-    (
-        "Acceptance testing finished with no blocking issue. The platform goes live on the new "
-        "date agreed with you.",
-        "验收测试完成,无阻塞问题。平台将在与您约定的新日期上线。",
-    ),
-    (
-        "The platform is live on all 3,000 trucks. Thank you for your patience and for deciding "
-        "with us; a retrospective report will follow.",
-        "平台已在全部 3,000 辆车上线。感谢您的耐心以及与我们共同决策;复盘报告随后提供。",
-    ),
-]
+#: How much later the seed case is delivered, as agreed with the client.
+EXTENSION = timedelta(days=30)
 
 
-def tell_seed_story(incident, *, pm, member, lead, contacts, now):
+def day_in_both(day: date) -> tuple[str, str]:
+    """A day of the year as each reader writes it: ``("15 December", "12 月 15 日")``."""
+    with translation.override("en"):
+        english = date_format(day, "MONTH_DAY_FORMAT")
+    return english, f"{day.month} 月 {day.day} 日"
+
+
+def seed_updates(planned: date, agreed: date) -> list[tuple[str, str]]:
+    """The seed case's updates (English, Chinese), naming the delivery dates it went through."""
+    planned_en, planned_zh = day_in_both(planned)
+    agreed_en, agreed_zh = day_in_both(agreed)
+    return [
+        (
+            "We have found that the dispatch engine cannot meet the agreed response time at full "
+            f"fleet size, so the launch on **{planned_en}** is not possible as planned.\n\n"
+            "We are sorry: we should have found this earlier. Two senior architects are assessing "
+            "a partitioned design today; we will meet you tomorrow to explain the cause and "
+            "discuss options.",
+            "压力测试发现，调度引擎在全量车队规模下无法达到约定的响应时间，"
+            f"原定 **{planned_zh}** 上线已无法按计划实现。\n\n"
+            "非常抱歉，我们本应更早发现这个问题。今天起两名资深架构师正在评估分区调度方案；"
+            "明天我们将与您会面，说明原因并讨论可选方案。",
+        ),
+        (
+            "Thank you for meeting with us. As agreed, we extend the delivery by 30 days, to "
+            f"**{agreed_en}**, and partition the dispatch engine; the full scope is kept. You "
+            "will hear from us at least every three days until the new engine is live.",
+            f"感谢您与我们会面。按照会上的约定，交付延期 30 天至 **{agreed_zh}**，"
+            "调度引擎改为分区架构，功能范围不变。新引擎上线前，我们至少每三天向您更新一次进展。",
+        ),
+        (
+            "The partitioned design works in the lab: response time at 3,000 trucks is 1.6 s. "
+            "Implementation has started, as agreed in our meeting.",
+            "分区调度方案在实验环境中验证可行：3,000 辆车并发时响应时间为 1.6 秒。"
+            "已按会上的约定开始实施。",
+        ),
+        (
+            "Partitioned engine complete; full-scale load test passed (1.4 s at 3,000 trucks). "
+            "Acceptance testing with your operations team starts tomorrow.",
+            "分区调度引擎开发完成；全量压力测试通过（3,000 辆车并发 1.4 秒）。"
+            "明天开始与贵方运营团队进行验收测试。",
+        ),
+        (
+            "Acceptance testing finished with no blocking issue. As planned with your operations "
+            "team, the platform goes live region by region, the first one in two days, and runs "
+            f"all 3,000 trucks by {agreed_en}, the date agreed with you.",
+            "验收测试完成，无阻塞问题。按照与贵方运营团队商定的计划，平台将按区域逐步上线，"
+            f"首个区域两天后上线，并于与您约定的 {agreed_zh}前覆盖全部 3,000 辆车。",
+        ),
+        (
+            "The first region is live: its 600 trucks are dispatched in real time, in 1.2 s. The "
+            "bottleneck is solved; the other regions follow on the agreed plan, all of them by "
+            f"{agreed_en}. Thank you for your patience and for deciding with us; a retrospective "
+            "report will follow.",
+            "首个区域已上线：该区域 600 辆车实现实时调度，响应时间 1.2 秒。性能瓶颈已经解决；"
+            f"其余区域按约定计划陆续上线，{agreed_zh}前全部完成。"
+            "感谢您的耐心以及与我们共同决策；复盘报告随后提供。",
+        ),
+    ]
+
+
+def tell_seed_story(incident, *, pm, member, lead, contacts, planned, now):
+    """The seed case, from the first update to go-live; ``planned`` is the launch it misses."""
     declared = incident.declared_at
     decision_maker = next(c for c in contacts if c.is_decision_maker)
+    agreed = planned + EXTENSION
+    planned_en, planned_zh = day_in_both(planned)
+    agreed_en, agreed_zh = day_in_both(agreed)
+    updates = seed_updates(planned, agreed)
 
     # Within two hours: the first update, with the apology, to every contact.
     first = comms.update_draft_save(
         incident=incident,
         actor=pm,
-        body_en=SEED_UPDATES[0][0],
-        body_zh_hans=SEED_UPDATES[0][1],
+        body_en=updates[0][0],
+        body_zh_hans=updates[0][1],
         now=declared + timedelta(hours=1, minutes=30),
     )
     comms.update_publish(update=first, actor=pm, now=declared + timedelta(hours=2))
@@ -95,8 +126,9 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         occurred_at=declared + timedelta(hours=2, minutes=20),
         **both_languages(
             summary=(
-                "Called Chen Jing to announce the update and set the meeting for tomorrow.",
-                "致电陈静,告知已发布的更新,并约定明天开会。",
+                "Called Chen Jing to take her through the update and to arrange tomorrow's "
+                "meeting.",
+                "致电陈静，告知已发布的更新，并约定明天开会。",
             )
         ),
         team_participants=[pm],
@@ -115,7 +147,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         duration_minutes=90,
         location="https://meet.huaxin.example/dispatch-review",
         **both_languages(
-            title="紧急沟通会 / Urgent review meeting",
+            title=("Urgent review meeting", "紧急沟通会"),
             agenda=(
                 "1. Cause and how it arose\n2. Current state and impact\n3. Alternatives\n"
                 "4. Decision",
@@ -132,20 +164,27 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         actor=pm,
         **both_languages(
-            title="延期 30 天,重构调度引擎 / Extend 30 days, partition the engine",
+            title=(
+                "Extend by 30 days and partition the dispatch engine",
+                "延期 30 天，将调度引擎改为分区架构",
+            ),
             description=(
-                "Redesign the dispatch engine into regional partitions; full scope kept.",
-                "将调度引擎重新设计为按区域分区的架构;功能范围不变。",
+                "Redesign the dispatch engine into regional partitions and roll it out region "
+                "by region; the full scope is kept.",
+                "将调度引擎重新设计为按区域分区的架构，并逐个区域上线；功能范围不变。",
             ),
             scope_impact=("No change in scope.", "范围不变。"),
             risks=("The partitioned design is new to the team.", "团队此前未做过分区架构。"),
             pros=(
                 "Meets the 2 s requirement with margin; no scope cut.",
-                "留有余量地满足 2 秒的要求;不缩减范围。",
+                "满足 2 秒的响应要求并留有余量；不缩减范围。",
             ),
-            cons=("One month later than planned.", "比原计划晚一个月。"),
+            cons=(
+                f"One month later than planned: all trucks by {agreed_en}.",
+                f"比原计划晚一个月：{agreed_zh}前覆盖全部车辆。",
+            ),
         ),
-        schedule_impact_days=30,
+        schedule_impact_days=EXTENSION.days,
         cost_impact=Decimal("180000.00"),
         now=declared + timedelta(hours=8),
     )
@@ -153,10 +192,14 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         actor=pm,
         **both_languages(
-            title="按期上线,缩减范围 / Launch on time without real-time dispatch",
+            title=(
+                "Launch on time without real-time dispatch",
+                "按期上线，暂不提供实时调度",
+            ),
             description=(
-                "Go live on 15 December with batch dispatch every 15 minutes; real-time later.",
-                "12 月 15 日按期上线,每 15 分钟批量调度一次;实时调度稍后提供。",
+                f"Go live on {planned_en} with batch dispatch every 15 minutes; real-time "
+                "dispatch follows later.",
+                f"{planned_zh}按期上线，每 15 分钟批量调度一次；实时调度稍后提供。",
             ),
             scope_impact=(
                 "Real-time dispatch moves to a second release.",
@@ -164,7 +207,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
             ),
             risks=(
                 "Drivers lose up to 15 minutes per reassignment.",
-                "每次改派司机最多损失 15 分钟。",
+                "每次改派，司机最多要多等 15 分钟。",
             ),
             pros=("The launch date holds.", "上线日期不变。"),
             cons=(
@@ -180,18 +223,19 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         actor=pm,
         **both_languages(
-            title="增加人手,保持日期 / Add four engineers, keep the date",
+            title=("Add four engineers and keep the date", "增派四名工程师，保持上线日期"),
             description=(
                 "Bring four engineers from the platform team to optimise the current engine.",
                 "从平台团队抽调四名工程师优化现有调度引擎。",
             ),
-            scope_impact=("None if it works.", "若成功,范围不变。"),
+            scope_impact=("None if it works.", "若成功，范围不变。"),
             risks=(
-                "High: optimisation alone may not reach 2 s; onboarding costs a week.",
-                "高:仅靠优化可能达不到 2 秒;新成员上手需要一周。",
+                "High: optimisation alone may not reach 2 s, and new engineers need days to "
+                "learn the code.",
+                "高：仅靠优化未必能达到 2 秒；新成员熟悉代码也需要几天时间。",
             ),
-            pros=("Keeps date and scope if it succeeds.", "若成功,日期和范围都不变。"),
-            cons=("Most expensive and most uncertain.", "成本最高,不确定性最大。"),
+            pros=("Keeps date and scope if it succeeds.", "若成功，日期和范围都不变。"),
+            cons=("Most expensive and most uncertain.", "成本最高，不确定性最大。"),
         ),
         schedule_impact_days=0,
         cost_impact=Decimal("240000.00"),
@@ -203,10 +247,11 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         actor=member,
         notes="Explained the cause (algorithm cost grows exponentially with fleet size) and how "
         "it arose (performance tested on 300 trucks only). Compared the three alternatives.",
-        decisions="Extend by 30 days and partition the engine. Daily updates until go-live.",
+        decisions="Extend by 30 days and partition the engine. Updates at least every three days.",
         reaction=0,
         now=held_at,
     )
+    # The decision moves the committed delivery date, and the change is linked to it.
     alternatives.decision_record(
         incident=incident,
         alternative=extend,
@@ -215,12 +260,12 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
             rationale=(
                 "Keeps the full scope and meets the response-time requirement with margin; "
                 "the client prefers one month's delay to a reduced launch.",
-                "保留全部功能范围,并留有余量地满足响应时间要求;"
-                "客户宁可延期一个月,也不愿缩减范围上线。",
+                "保留全部功能范围，并留有余量地满足响应时间要求；"
+                "客户宁可延期一个月，也不愿缩减范围上线。",
             ),
             others_reason=(
                 "Reduced scope or a risky staffing bet were not acceptable to operations.",
-                "缩减范围或押注于有风险的增员方案,运营方都无法接受。",
+                "缩减范围或押注于有风险的增员方案，运营方都无法接受。",
             ),
         ),
         client_agreed=[decision_maker],
@@ -228,6 +273,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         expected_current_decision_id=None,
         decided_at=meeting_at + timedelta(minutes=80),
         meeting=meeting,
+        delivery_date=agreed,
         now=held_at + timedelta(minutes=10),
     )
     incidents.incident_change_status(
@@ -239,17 +285,41 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
 
     # The plan: fix the problem, and stop it happening again.
     items = [
-        ("remediation", "分区调度引擎 / Partition the dispatch engine", member, 6, "done", 100),
-        ("remediation", "全量压力测试 / Full-scale load test", member, 8, "done", 100),
+        (
+            "remediation",
+            ("Partition the dispatch engine", "将调度引擎改为分区架构"),
+            member,
+            6,
+            "done",
+            100,
+        ),
+        (
+            "remediation",
+            ("Run the full-scale load test", "进行全量压力测试"),
+            member,
+            8,
+            "done",
+            100,
+        ),
         (
             "prevention",
-            "首个迭代即做全量性能测试 / Full-scale performance test in iteration 1",
+            (
+                "Test performance at full scale from the first iteration",
+                "从第一个迭代起即按全量规模做性能测试",
+            ),
             pm,
             14,
             "in_progress",
             60,
         ),
-        ("prevention", "立项架构评审 / Architecture review at project start", pm, 30, "planned", 0),
+        (
+            "prevention",
+            ("Review the architecture when a project starts", "项目立项时进行架构评审"),
+            pm,
+            30,
+            "planned",
+            0,
+        ),
     ]
     for kind, title, owner, due_days, status, progress in items:
         item = plan.action_item_create(
@@ -274,13 +344,18 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
         incident=incident,
         actor=pm,
         kind="extended_warranty",
-        **both_languages(description="Six more months of warranty on the dispatch platform."),
+        **both_languages(
+            description=(
+                "Six more months of warranty on the dispatch platform.",
+                "调度平台的质保期延长六个月。",
+            )
+        ),
         value=Decimal("45000.00"),
         now=held_at + timedelta(hours=3),
     )
     plan.remedy_answer(remedy=remedy, actor=pm, answer="accepted", now=declared + timedelta(days=2))
 
-    # Regular updates, every three days as agreed, then delivery.
+    # Regular updates, every three days as agreed, until the first region is live.
     incidents.incident_set_cadence(
         incident=incident,
         actor=pm,
@@ -290,7 +365,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, now):
     moments = [held_at + timedelta(hours=3, minutes=20)] + [
         declared + timedelta(days=day) for day in (3, 5.5, 8, 10)
     ]
-    for moment, (body_en, body_zh) in zip(moments, SEED_UPDATES[1:], strict=True):
+    for moment, (body_en, body_zh) in zip(moments, updates[1:], strict=True):
         update = comms.update_draft_save(
             incident=incident, actor=pm, body_en=body_en, body_zh_hans=body_zh, now=moment
         )
@@ -313,7 +388,7 @@ def tell_recovery_story(incident, *, pm, member, now):
         body_en="The nightly report now arrives one hour late instead of three; we are agreeing "
         "a new backup window with your IT team.",
         body_zh_hans=(
-            "夜间报表的延迟已从 3 小时缩短到 1 小时;我们正在与贵方 IT 部门商定新的备份窗口。"
+            "夜间报表的延迟已从 3 小时缩短到 1 小时；我们正在与贵方 IT 部门商定新的备份窗口。"
         ),
         now=moment,
     )
@@ -322,7 +397,9 @@ def tell_recovery_story(incident, *, pm, member, now):
         incident=incident,
         actor=pm,
         kind="remediation",
-        **both_languages(title="与客户 IT 商定备份窗口 / Agree the backup window with IT"),
+        **both_languages(
+            title=("Agree a new backup window with your IT team", "与贵方 IT 部门商定新的备份窗口")
+        ),
         owner=member,
         due_at=declared + timedelta(days=1, hours=12),
         now=moment,
@@ -331,7 +408,12 @@ def tell_recovery_story(incident, *, pm, member, now):
         incident=incident,
         actor=pm,
         kind="prevention",
-        **both_languages(title="切换演练覆盖工作日高峰 / Rehearse cut-overs on weekday volumes"),
+        **both_languages(
+            title=(
+                "Rehearse cut-overs on weekday volumes",
+                "按工作日高峰的数据量进行切换演练",
+            )
+        ),
         owner=pm,
         due_at=now + timedelta(days=10),
         now=moment,
