@@ -493,7 +493,10 @@ def test_the_status_page_speaks_to_a_chinese_client_in_chinese(client, published
 
 def test_the_update_e_mail_to_a_chinese_client_is_in_chinese(published, chinese_contact):
     email = OutgoingEmail.objects.get(to=chinese_contact.email)
-    assert email.subject == f"[{published.project.name}] 进展更新：{published.title}"
+    # The incident has an English title only, and the subject says so.
+    assert (
+        email.subject == f"[{published.project.name}] 进展更新：{published.title}（仅有英文版本）"
+    )
     for body in (email.body_text, email.body_html):
         assert "尊敬的 陈静：" in body and "前向您发送下一次进展更新。" in body
         assert "项目团队" in body

@@ -49,6 +49,16 @@ def fallback_mark(language: str) -> str:
     return pgettext("a text shown in the other language", "Only in English")
 
 
+def marked(text: "Text") -> str:
+    """A line of text for a subject or a feed title, saying so when it is in the other language."""
+    if not text.is_fallback:
+        return text.value
+    return pgettext("a text and the language it is only in", "%(text)s (%(mark)s)") % {
+        "text": text.value,
+        "mark": fallback_mark(text.language),
+    }
+
+
 def column(name: str, language: str) -> str:
     """``column("title", "zh-hans") == "title_zh_hans"``."""
     return f"{name}_{SUFFIXES[normalise(language)]}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.communications.ical import calendar
-from apps.core.bilingual import fallback_mark, lang_tag, text_in
+from apps.core.bilingual import fallback_mark, lang_tag, marked, text_in
 from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_incident_for_user
@@ -178,11 +178,6 @@ def status_page(request, token):
     return response
 
 
-def _marked(text) -> str:
-    """A one-line text, with what it is in when that is not the reader's language."""
-    return f"{text.value} ({fallback_mark(text.language)})" if text.is_fallback else text.value
-
-
 def _feed_body(update, language: str) -> str:
     """The update in the feed's language; in the other one, marked and with its ``lang``."""
     body = text_in(update, "body", language)
@@ -219,7 +214,7 @@ def atom_feed(request, token):
                 title=_("Update of %(when)s — %(title)s")
                 % {
                     "when": timezone.localtime(update.published_at).strftime("%Y-%m-%d %H:%M"),
-                    "title": _marked(text_in(update.incident, "title", language)),
+                    "title": marked(text_in(update.incident, "title", language)),
                 },
                 link=f"{page_url}#update-{update.pk}",
                 unique_id=f"urn:candor:update:{update.pk}",

@@ -16,6 +16,7 @@ from apps.communications.services import (
     meeting_reschedule,
     meeting_schedule,
 )
+from apps.core.bilingual import marked, text_in
 from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
@@ -260,7 +261,7 @@ def test_invitations_are_written_in_each_attendees_language_and_time_zone(
     with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
         when = formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
         expected = gettext("Invitation: %(title)s — %(when)s") % {
-            "title": meeting.title,
+            "title": marked(text_in(meeting, "title")),  # in English only, and said so
             "when": f"{when}（Asia/Shanghai）",
         }
     assert when == "2025年3月11日 13:00"
@@ -276,7 +277,8 @@ def test_a_cancellation_is_written_in_each_attendees_language(incident, pm, cio,
     chinese = OutgoingEmail.objects.get(to=cio.email, ics_method="CANCEL")
     assert english.subject == f"Cancelled: {meeting.title}"
     with translation.override("zh-hans"):
-        assert chinese.subject == gettext("Cancelled: %(title)s") % {"title": meeting.title}
+        title = marked(text_in(meeting, "title"))
+        assert chinese.subject == gettext("Cancelled: %(title)s") % {"title": title}
     assert "2025年3月11日 13:00" in chinese.body_text
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from apps.communications.services import update_draft_save, update_publish
+from apps.core.bilingual import marked, text_in
 from apps.outbox import services
 from apps.outbox.models import EmailStatus, OutgoingEmail
 from tests.factories import ClientContactFactory
@@ -244,7 +245,10 @@ def test_update_emails_are_written_in_each_contacts_language(
     names = {"project": project.name, "title": incident.title}
     assert sent["en@client.example.com"].subject == "[{project}] Update: {title}".format(**names)
     with translation.override("zh-hans"):
+        # The incident has an English title only: the Chinese reader is told so.
+        names["title"] = marked(text_in(incident, "title"))
         zh_subject = gettext("[%(project)s] Update: %(title)s") % names
+    assert zh_subject.endswith("（仅有英文版本）")
     assert sent["zh@client.example.com"].subject == zh_subject
     assert "We found the cause." in sent["en@client.example.com"].body
     assert "我们找到了原因。" in sent["zh@client.example.com"].body

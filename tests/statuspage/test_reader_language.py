@@ -318,8 +318,22 @@ def test_an_update_in_english_only_reaches_the_chinese_contact_marked(
 
     [to_chen] = [m for m in mailoutbox if m.to == ["chen@client.example.com"]]
     parts = _parts(to_chen)
-    assert parts["text/plain"].index("(仅有英文版本)") < parts["text/plain"].index(
+    assert parts["text/plain"].index("仅有英文版本：") < parts["text/plain"].index(
         "Only English this time."
     )
     assert '<div lang="en"><p>Only English this time.</p>' in parts["text/html"]
     assert TEXTS["title"][1] in parts["subject"]
+
+
+def test_a_subject_in_the_other_language_says_so(contacts, project, pm, now, enqueued, mailoutbox):
+    incident = IncidentFactory(project=project, declared_by=pm, now=now - HOUR, title="Slow")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        update = communications.update_draft_save(
+            incident=incident, actor=pm, now=now, body_en="Where we are.", body_zh_hans="进展。"
+        )
+        communications.update_publish(update=update, actor=pm, now=now)
+    enqueued.run()
+
+    subjects = {m.to[0]: _parts(m)["subject"] for m in mailoutbox}
+    assert subjects["chen@client.example.com"].endswith("Slow（仅有英文版本）")
+    assert subjects["helen@client.example.com"].endswith("Update: Slow")

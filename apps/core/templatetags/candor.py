@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from apps.core.bilingual import fallback_mark, lang_tag, text_in
+from apps.core.bilingual import fallback_mark, lang_tag, marked, text_in
 
 register = template.Library()
 
@@ -175,10 +175,7 @@ def text(obj, name: str, element: str = "span", css: str = "", markdown: bool = 
 @register.filter
 def plain_text(obj, name: str) -> str:
     """For the text part of an e-mail: the text in the reader's language, a fallback marked."""
-    found = text_in(obj, name)
-    if found.is_fallback:
-        return f"{found.value} ({fallback_mark(found.language)})"
-    return found.value
+    return marked(text_in(obj, name))
 
 
 @register.filter
