@@ -295,7 +295,7 @@ def test_after_beat_stopped_for_an_hour_each_item_is_reminded_once_per_due_momen
         by=m2,
         now=t0 + 30 * MINUTE,
         status=ActionItemStatus.DROPPED,
-        dropped_reason="The client chose the other alternative.",
+        dropped_reason_en="The client chose the other alternative.",
     )
     done_late = _update(done_late, by=m1, now=t0 + 35 * MINUTE, status=ActionItemStatus.DONE)
     pushed_out = _update(pushed_out, by=pm, now=t0 + 40 * MINUTE, due_at=t0 + 2 * HOUR)
