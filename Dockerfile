@@ -44,6 +44,6 @@ USER candor
 
 EXPOSE 8000
 
-# WEB_CONCURRENCY sets the number of gunicorn workers (gunicorn reads it itself).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--timeout", "60"]
+# Everything else (bind, workers from WEB_CONCURRENCY, timeout, the logger that
+# redacts status-page tokens) is in the one configuration file.
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

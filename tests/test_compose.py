@@ -190,7 +190,7 @@ def test_dockerfile_builds_a_slim_non_root_gunicorn_image():
     cmd = [args for keyword, args in instructions if keyword == "CMD"][-1]
     argv = json.loads(cmd)
     assert argv[0] == "gunicorn"
-    assert argv[1] in ("config.wsgi", "config.wsgi:application")
+    assert argv[-1] in ("config.wsgi", "config.wsgi:application")
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image():

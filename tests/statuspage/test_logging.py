@@ -101,3 +101,21 @@ def test_the_gunicorn_access_line_is_redacted(project, pm, now):
     assert leaks == {}
     line = Config().access_log_format % logger.atoms_wrapper_class(atoms)
     assert token not in line and "/s/[redacted]/" in line
+
+
+def test_the_gunicorn_error_log_is_redacted(caplog):
+    logger = _gunicorn_conf().RedactingLogger(Config())
+    logger.error_log.propagate = True
+    caplog.set_level(logging.DEBUG, logger="gunicorn.error")
+
+    logger.error("Error handling request %s", "/s/abcdefghijklmnopqrstuvwxyz012345/?lang=en")
+    try:
+        raise ValueError("/s/abcdefghijklmnopqrstuvwxyz012345/")
+    except ValueError:
+        logger.exception("Error handling request %s", "/s/abcdefghijklmnopqrstuvwxyz012345/")
+
+    text = caplog.text
+    assert "abcdefghijklmnopqrstuvwxyz012345" not in text
+    assert "Error handling request /s/[redacted]/?lang=en" in text
+    assert "Error handling request /s/[redacted]/\n" in text
+    assert "ValueError: /s/[redacted]/" in text
