@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "apps.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.RefuseUnreadableRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,6 +188,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_HEARTBEAT_SECONDS = env.float("CELERY_HEARTBEAT_SECONDS", default=60.0)
 REMINDER_SCAN_SECONDS = env.float("REMINDER_SCAN_SECONDS", default=60.0)
 REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=120.0)
+# A scheduler that has just started scans first one interval later: until then
+# (and for one interval more, for the worker) /healthz says "starting", not down.
+SCHEDULER_START_GRACE_SECONDS = env.float(
+    "SCHEDULER_START_GRACE_SECONDS", default=2 * REMINDER_SCAN_SECONDS
+)
 
 # --- Client status page --------------------------------------------------------
 # Each worker reuses what a status-page request read for this long (see
@@ -194,6 +200,10 @@ REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=120.0)
 STATUSPAGE_LEASE_SECONDS = env.float("STATUSPAGE_LEASE_SECONDS", default=1.0)
 
 # --- Security -----------------------------------------------------------------
+# How many proxies in front of Candor append to X-Forwarded-For (an HTTPS proxy
+# in front of gunicorn: 1). The status page counts wrong links per client
+# address; 0 trusts no such header and counts per connecting address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -32,7 +32,7 @@ from apps.projects.selectors import Access, delivery_summary
 
 from . import counters, lease, pagecache, services
 from .forms import ShareLinkForm
-from .http import is_over_limit, miss_key, private_page, record_miss, too_many_misses
+from .http import miss_key, private_page, record_miss, too_many_misses
 from .models import hash_token
 from .selectors import (
     LinkStamp,
@@ -63,13 +63,17 @@ def _too_many(request):
 
 
 def _resolve(request, token):
-    """The active link for the token, or the response to send instead."""
+    """The active link for the token, or the response to send instead.
+
+    A good token is never refused: only wrong guesses are counted and limited,
+    per client, so that one guesser cannot lock out every client behind a proxy.
+    """
+    link = active_link(token)
+    if link is not None:
+        return link, None
     if too_many_misses(request):
         return None, _too_many(request)
-    link = active_link(token)
-    if link is None:
-        return None, _not_found(request)
-    return link, None
+    return None, _not_found(request)
 
 
 def _reader_language(request, contact_language: str | None) -> str:
@@ -139,8 +143,8 @@ def status_page(request, token):
     """The client's page: two small queries and one cache round trip when warm.
 
     Steps: read the link's stamp (``link_stamp``); derive the ETag from it;
-    read the address's misses while counting the view (one cache round
-    trip); refuse an address with too many misses, even with a good token;
+    count the view (one cache round trip; a good token is never refused,
+    however many wrong ones came from the same address);
     write the counted views to the row if a few minutes have passed; answer
     304 if the reader has this version; else serve the page stored under the
     ETag (this process's memory, then the shared cache), rendering it only
@@ -155,12 +159,11 @@ def status_page(request, token):
     language = _reader_language(request, stamp.contact_language)
     tz = _reader_time_zone(stamp.contact_time_zone)
     etag = quote_etag(_fingerprint(token_hash, stamp, language, tz, now))
-    # One cache round trip: the address's misses, and one more view of the link.
-    misses = lease.misses_and_count_view(
+    # One more view of the link (batched with the other views of this process).
+    # The address's misses come back too, but a good token is never refused for them.
+    lease.misses_and_count_view(
         miss_key(request), services.views_key(stamp.link_id), counters.read_and_add
     )
-    if is_over_limit(misses):
-        return _too_many(request)
     services.link_flush_views(link_id=stamp.link_id, last_viewed_at=stamp.last_viewed_at, now=now)
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:

@@ -70,7 +70,7 @@ def test_not_found_and_too_many_are_private_too(client, token):
     _assert_no_inline_code(missing.content.decode())
     for _ in range(MISS_LIMIT):
         client.get(page_url("no-such-token-at-all"), REMOTE_ADDR="203.0.113.1")
-    refused = client.get(page_url(token), REMOTE_ADDR="203.0.113.1")
+    refused = client.get(page_url("no-such-token-at-all"), REMOTE_ADDR="203.0.113.1")
     assert refused.status_code == 429
     _assert_private(refused)
     _assert_no_inline_code(refused.content.decode())
