@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "apps.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RefuseUnreadableRequestsMiddleware",
 ]
 
@@ -200,6 +201,24 @@ SCHEDULER_START_GRACE_SECONDS = env.float(
 STATUSPAGE_LEASE_SECONDS = env.float("STATUSPAGE_LEASE_SECONDS", default=1.0)
 
 # --- Security -----------------------------------------------------------------
+# A Content-Security-Policy on every page: scripts, styles and fonts from
+# Candor's own static files only, no inline code. The client's status page sets
+# a stricter one of its own (apps/statuspage/http.py), which the middleware keeps.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # How many proxies in front of Candor append to X-Forwarded-For (an HTTPS proxy
 # in front of gunicorn: 1). The status page counts wrong links per client
 # address; 0 trusts no such header and counts per connecting address.

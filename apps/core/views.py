@@ -27,3 +27,11 @@ def healthz(request):
     report = health()
     report.pop("debug", None)
     return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico: send them to the icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=False)
