@@ -28,5 +28,6 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
 
+handler400 = "apps.core.views.bad_request"
 handler404 = "apps.core.views.page_not_found"
 handler500 = "apps.core.views.server_error"

@@ -3,6 +3,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .health import health
+from .middleware import UNREADABLE_MESSAGE
+
+
+def bad_request(request, exception=None):
+    """A 400 that says what went wrong, in the user's language.
+
+    Our own refusals (``UnreadableRequest``) carry their message; Django's
+    (a form in another charset, too many fields) get the general one.
+    """
+    message = getattr(exception, "user_message", UNREADABLE_MESSAGE)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def page_not_found(request, exception=None):
