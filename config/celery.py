@@ -5,9 +5,12 @@ work. Tasks are acknowledged late and fetched one at a time so that a worker
 killed mid-task leaves its message for another worker instead of losing it.
 """
 
+import logging
 import os
+import socket
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -64,6 +67,28 @@ def _beat_schedule() -> dict:
 @app.on_after_configure.connect
 def _setup_periodic_tasks(sender, **kwargs):
     sender.conf.beat_schedule = _beat_schedule()
+
+
+@beat_init.connect
+def _record_scheduler_start(sender=None, **kwargs):
+    """Beat's first scan comes one interval after it starts; recording the start
+    lets /healthz and the staff banner tell "just started" from "stopped".
+
+    A database that cannot be reached must not keep beat from scheduling: the
+    only cost is a false alarm until the first scan.
+    """
+    from django.db import connections
+
+    from apps.core.health import SCHEDULER_START_HEARTBEAT
+    from apps.core.services import heartbeat_record
+
+    try:
+        heartbeat_record(name=SCHEDULER_START_HEARTBEAT, hostname=socket.gethostname())
+    except Exception:
+        logging.getLogger(__name__).exception("Could not record the scheduler's start")
+    finally:
+        # Beat itself never uses the database: leave no idle connection open.
+        connections.close_all()
 
 
 app.autodiscover_tasks()

@@ -1,17 +1,25 @@
 from django.core.cache import cache
 
-from .health import scheduler_is_stale
+from .health import SCHEDULER_STALE, SCHEDULER_STARTING, scheduler_status
 
-STALE_CACHE_SECONDS = 30
+STATUS_CACHE_KEY = "candor:scheduler-status"
+STATUS_CACHE_SECONDS = 30
 
 
 def scheduler_warning(request):
-    """Staff see a banner when reminders are not being scanned."""
+    """Staff see a banner when reminders are not being scanned.
+
+    A scheduler that has just started is not down: staff see a quiet note
+    instead, until its first scan or the end of the grace period.
+    """
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and user.is_staff):
         return {}
-    stale = cache.get("candor:scheduler-stale")
-    if stale is None:
-        stale = scheduler_is_stale()
-        cache.set("candor:scheduler-stale", stale, STALE_CACHE_SECONDS)
-    return {"scheduler_stale": stale}
+    status = cache.get(STATUS_CACHE_KEY)
+    if status is None:
+        status = scheduler_status()
+        cache.set(STATUS_CACHE_KEY, status, STATUS_CACHE_SECONDS)
+    return {
+        "scheduler_stale": status == SCHEDULER_STALE,
+        "scheduler_starting": status == SCHEDULER_STARTING,
+    }

@@ -1,7 +1,9 @@
-"""Beat schedules the heartbeat, the broker carries it, a real worker records it."""
+"""Beat records its start and schedules the heartbeat, the broker carries it, a real worker
+records it."""
 
 import pytest
 
+from apps.core.health import SCHEDULER_START_HEARTBEAT
 from apps.core.models import Heartbeat
 
 pytestmark = pytest.mark.integration
@@ -29,3 +31,8 @@ def test_worker_records_the_heartbeat_that_beat_schedules(transactional_db, cele
 
     assert later.beat_at >= first.beat_at
     assert later.hostname
+    # Beat recorded its start before it scheduled anything, so /healthz can
+    # say "starting" instead of raising the alarm before the first scan.
+    start = Heartbeat.objects.get(name=SCHEDULER_START_HEARTBEAT)
+    assert start.beat_at <= first.beat_at
+    assert start.hostname
