@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Address of the web server of `make run`; the demo users' password is public, so
+# only this machine can reach it unless you say otherwise (HOST=0.0.0.0).
+HOST ?= 127.0.0.1
 # Links printed by the demo and put in e-mails point at the port the app runs on.
 SITE_URL ?= http://localhost:$(PORT)
 export SITE_URL
@@ -11,7 +14,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench lint format migrate demo messages check-deploy clean help
 
 help:
-	@echo "make run    - set up, load demo data and start web + worker + beat on port $(PORT)"
+	@echo "make run    - set up, load demo data and start web + worker + beat on $(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - run the benchmarks (needs PostgreSQL; see docs/benchmarks.md)"
 	@echo "make lint   - ruff check, format check and the layers contract (lint-imports)"
@@ -32,8 +35,10 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py load_demo
 
+# exec: bin/run is then make's own child, so it learns when make is killed and
+# stops web, worker and beat instead of leaving them running.
 run: demo
-	PORT=$(PORT) $(PY) bin/run
+	exec env PORT=$(PORT) HOST=$(HOST) $(PY) bin/run
 
 test: $(STAMP)
 	@bin/ensure-system-packages

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from apps.actionplans.models import ITEM_TEXTS, REMEDY_TEXTS
 from apps.alternatives.models import ALTERNATIVE_TEXTS, DECISION_TEXTS, REJECTION_TEXTS
@@ -45,8 +46,10 @@ def _all_counts():
 
 
 def _load():
+    """Run it as ``make run`` does: with DEBUG on (pytest-django turns it off)."""
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
     return out.getvalue()
 
 
@@ -247,3 +250,26 @@ def test_every_demo_project_has_a_delivery_date(now):
     bank = Project.objects.get(name="Mobile banking app 3.0")
     assert bank.delivery_date.weekday() == 0
     assert bank.delivery_date > now.date()
+
+
+@override_settings(DEBUG=False)
+def test_load_demo_refuses_with_debug_off_and_writes_nothing():
+    before = _all_counts()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", stdout=StringIO())
+
+    assert _all_counts() == before
+    message = str(refused.value)
+    assert "DEBUG is off" in message
+    assert DEMO_PASSWORD in message and "public" in message
+    assert "--force" in message
+
+
+@override_settings(DEBUG=False)
+def test_load_demo_with_force_loads_even_with_debug_off(now):
+    out = StringIO()
+    call_command("load_demo", "--force", stdout=out)
+
+    assert "Demo data ready" in out.getvalue()
+    assert _counts()["User"] == 4
