@@ -64,9 +64,10 @@ def _interpolate(value: str, variables: dict[str, str]) -> str:
 
 def test_every_service_of_the_topology_exists(services):
     assert set(services) >= {"migrate", *LONG_RUNNING}
-    assert services["postgres"]["image"].startswith("postgres:16")
-    assert services["redis"]["image"].startswith("redis:7")
-    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    # Fully qualified: the same images whatever registries a machine's engine searches.
+    assert services["postgres"]["image"].startswith("docker.io/library/postgres:16")
+    assert services["redis"]["image"].startswith("docker.io/library/redis:7")
+    assert services["mailpit"]["image"].startswith("docker.io/axllent/mailpit")
 
 
 def test_web_worker_and_beat_run_one_image_with_one_configuration(compose, services):
