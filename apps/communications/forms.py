@@ -183,7 +183,16 @@ class StatusUpdateForm(forms.Form):
                 Column("body_en", css_class="col-lg-6"),
                 Column("body_zh_hans", css_class="col-lg-6"),
             ),
-            Div(Submit("submit", _("Save the draft")), css_class="mt-3"),
+            Div(
+                Submit("submit", _("Save the draft")),
+                Submit(
+                    "preview",
+                    _("Preview"),
+                    css_class="btn-outline-secondary ms-2",
+                    formnovalidate="formnovalidate",
+                ),
+                css_class="mt-3",
+            ),
         )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
         name="log_entry_correct",
     ),
     path("incidents/<int:pk>/updates/new/", views.update_create, name="update_create"),
+    path("incidents/<int:pk>/updates/preview/", views.update_preview, name="update_preview"),
     path(
         "incidents/<int:pk>/updates/<int:update_pk>/edit/",
         views.update_edit,

@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.core.bilingual import readings
 from apps.core.forms import add_service_errors
+from apps.core.markdown import render_markdown
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access
@@ -78,10 +80,45 @@ def log_entry_correct(request, pk: int, entry_pk: int):
 # --- status updates -------------------------------------------------------------------
 
 
+def _preview(form) -> dict:
+    """Both texts as the client will read them (the same Markdown and sanitiser)."""
+    texts = form.cleaned_data if form.is_valid() else form.data
+    return {
+        "en": render_markdown(texts.get("body_en") or ""),
+        "zh_hans": render_markdown(texts.get("body_zh_hans") or ""),
+    }
+
+
+def _wants_preview(request) -> bool:
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _preview_page(request, incident, update, form):
+    """The form again, unsaved, with what the client will read below it."""
+    context = {"incident": incident, "update": update, "preview": _preview(form)}
+    return form_page(request, "communications/update_form.html", context, form)
+
+
+@login_required
+@require_POST
+def update_preview(request, pk: int):
+    """What the update form shows as the PM writes: the rendered texts, nothing saved."""
+    get_incident_for_user(request.user, pk, need=Access.WRITE)
+    form = StatusUpdateForm(request.POST)
+    return render(
+        request,
+        "communications/_update_preview.html",
+        {"preview": _preview(form), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 def update_create(request, pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = StatusUpdateForm(bound(request))
+    if _wants_preview(request):
+        return _preview_page(request, incident, None, form)
     if form.is_valid():
         try:
             services.update_draft_save(incident=incident, actor=request.user, **form.cleaned_data)
@@ -102,6 +139,8 @@ def update_edit(request, pk: int, update_pk: int):
     form = StatusUpdateForm(
         bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
     )
+    if _wants_preview(request):
+        return _preview_page(request, incident, update, form)
     if form.is_valid():
         try:
             services.update_draft_save(

@@ -67,6 +67,14 @@ def test_the_pms_pages_run_under_the_policy_with_nothing_blocked(live_server, tr
                 assert response.status == 200, path
                 assert "'unsafe-inline'" not in response.headers["content-security-policy"]
                 page.wait_for_load_state("networkidle")
+
+            # The update form previews what the client will read, as the PM writes.
+            page.goto(live_server.url + reverse("update_create", args=[incident.pk]))
+            page.fill("textarea[name=body_en]", "We **found** the cause.")
+            page.fill("textarea[name=body_zh_hans]", "我们**找到**了原因。")
+            preview = page.locator("#update-preview")
+            preview.locator("strong", has_text="找到").wait_for(timeout=10_000)
+            assert preview.locator("[lang=en] strong").inner_text() == "found"
         finally:
             browser.close()
 
