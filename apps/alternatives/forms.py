@@ -238,7 +238,9 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         initial.setdefault("expected_current_decision", current.pk if current else "")
         if meeting is not None and meeting.status != MeetingStatus.CANCELLED:
             initial.setdefault("meeting", meeting.pk)
-            initial.setdefault("decided_at", meeting.starts_at)
+            # Never in the future, which the service refuses; once the meeting
+            # has started, that is its start.
+            initial.setdefault("decided_at", min(meeting.starts_at, timezone.now()))
             initial.setdefault("client_agreed", [c.pk for c in meeting.client_attendees.all()])
             initial.setdefault("team_agreed", [u.pk for u in meeting.team_attendees.all()])
         else:

@@ -422,6 +422,82 @@ def test_the_meeting_page_offers_nothing_to_viewers_or_for_cancelled_meetings(
     assert record not in login(pm).get(page).content.decode()
 
 
+def test_before_the_meeting_starts_nothing_is_offered_but_when_it_will_be(
+    informed, pm, contact, login, now
+):
+    _in_tz(pm, "Asia/Shanghai")
+    meeting = MeetingFactory(incident=informed, starts_at=now + HOUR, client_attendees=[contact])
+
+    html = login(pm).get(reverse("meeting_detail", args=[informed.pk, meeting.pk])).content.decode()
+
+    assert reverse("meeting_decision_record", args=[informed.pk, meeting.pk]) not in html
+    assert reverse("meeting_outcome", args=[informed.pk, meeting.pk]) not in html
+    # 10:00 UTC is 18:00 in Shanghai, the same day as now.
+    assert "You can record the outcome once the meeting has started, at 18:00." in html
+
+
+def test_a_cancelled_meeting_does_not_say_when_its_outcome_can_be_recorded(
+    informed, pm, login, now
+):
+    meeting = MeetingFactory(
+        incident=informed, starts_at=now + HOUR, status=MeetingStatus.CANCELLED
+    )
+
+    html = login(pm).get(reverse("meeting_detail", args=[informed.pk, meeting.pk])).content.decode()
+
+    assert "once the meeting has started" not in html
+
+
+def test_once_started_the_offered_decision_form_is_accepted_as_prefilled(
+    informed, propose, pm, contact, login, now
+):
+    extend = propose(informed, title_en="Extend")
+    meeting = MeetingFactory(
+        incident=informed,
+        starts_at=now - timedelta(minutes=30),
+        team_attendees=[pm],
+        client_attendees=[contact],
+    )
+    client = login(pm)
+    page = client.get(reverse("meeting_detail", args=[informed.pk, meeting.pk])).content.decode()
+    link = reverse("meeting_decision_record", args=[informed.pk, meeting.pk])
+    assert link in page
+    assert reverse("meeting_outcome", args=[informed.pk, meeting.pk]) in page
+    assert "once the meeting has started" not in page
+
+    form = client.get(link).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, "")}
+    data |= {
+        "alternative": str(extend.pk),
+        "rationale_en": "Agreed in the room.",
+        # The alternative is in English only, for a contact who reads Chinese.
+        "send_anyway": "on",
+    }
+    data["decided_at"] = form["decided_at"].field.widget.format_value(form["decided_at"].value())
+    response = client.post(link, data)
+
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.meeting, decision.decided_at) == (meeting, meeting.starts_at)
+
+
+def test_the_form_from_a_meeting_not_yet_started_is_never_dated_in_the_future(
+    informed, propose, pm, contact, login, now
+):
+    propose(informed, title_en="Extend")
+    meeting = MeetingFactory(incident=informed, starts_at=now + HOUR, client_attendees=[contact])
+
+    html = (
+        login(pm)
+        .get(reverse("meeting_decision_record", args=[informed.pk, meeting.pk]))
+        .content.decode()
+    )
+
+    [field] = re.findall(r'<input[^>]*name="decided_at"[^>]*>', html)
+    assert 'value="2025-03-10T09:00"' in field  # now, not the meeting's 10:00
+
+
 def test_the_form_from_a_meeting_is_prefilled_with_the_meeting(
     informed, three, held_meeting, pm, contact, login
 ):
