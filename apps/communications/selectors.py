@@ -1,9 +1,12 @@
 """Reads of the communication log, updates and meetings shared by pages."""
 
+import re
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.incidents.models import Incident
+from apps.outbox.models import EmailStatus, OutgoingEmail
 from apps.projects.models import ClientContact
 
 from .models import LogEntry, Meeting, MeetingStatus, StatusUpdate, UpdateStatus
@@ -79,3 +82,43 @@ def get_meeting(incident: Incident, pk: int) -> Meeting:
 def update_recipients(incident: Incident) -> QuerySet[ClientContact]:
     """The client contacts a published update will be e-mailed to."""
     return incident.project.contacts.filter(receives_updates=True).order_by("name")
+
+
+#: The outbox keys of the e-mails this app sends (see ``services.updates`` and ``meetings``).
+UPDATE_KEY = re.compile(r"^update:(?P<update>\d+):contact:(?P<contact>\d+)$")
+MEETING_KEY = re.compile(r"^meeting:(?P<meeting>\d+):seq:\d+:(?P<address>.+)$")
+
+
+def failed_update_deliveries(incident) -> list[dict]:
+    """The e-mails of ``incident``'s updates that failed for good: update, contact, reason.
+
+    Failed e-mails are rare: one query reads them, one more names their contacts.
+    """
+    update_ids = set(StatusUpdate.objects.filter(incident=incident).values_list("pk", flat=True))
+    if not update_ids:
+        return []
+    failed = []
+    for email in OutgoingEmail.objects.filter(
+        status=EmailStatus.FAILED, dedupe_key__startswith="update:"
+    ).only("pk", "dedupe_key", "to", "last_error"):
+        found = UPDATE_KEY.match(email.dedupe_key)
+        if found and int(found["update"]) in update_ids:
+            failed.append(
+                {
+                    "update_id": int(found["update"]),
+                    "contact_id": int(found["contact"]),
+                    "email": email,
+                }
+            )
+    names = (
+        dict(
+            ClientContact.objects.filter(pk__in={f["contact_id"] for f in failed}).values_list(
+                "pk", "name"
+            )
+        )
+        if failed
+        else {}
+    )
+    for item in failed:
+        item["name"] = names.get(item["contact_id"], item["email"].to)
+    return failed

@@ -12,6 +12,11 @@ urlpatterns = [
     path("incidents/<int:pk>/updates/new/", views.update_create, name="update_create"),
     path("incidents/<int:pk>/updates/preview/", views.update_preview, name="update_preview"),
     path(
+        "incidents/<int:pk>/updates/<int:update_pk>/deliveries/<int:email_pk>/retry/",
+        views.update_delivery_retry,
+        name="update_delivery_retry",
+    ),
+    path(
         "incidents/<int:pk>/updates/<int:update_pk>/edit/",
         views.update_edit,
         name="update_edit",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.queue import enqueue_many_now, enqueue_on_commit
+from apps.core.slots import Slot
 
 from .models import EmailStatus, OutgoingEmail
 
@@ -30,6 +31,10 @@ SWEEP_GRACE = timedelta(minutes=2)
 #: The task that sends one e-mail (``tasks.send_email``), named so that this
 #: module never imports the tasks that call it.
 SEND_EMAIL_TASK = "apps.outbox.tasks.send_email"
+
+#: Fillers are called with ``email`` and ``now`` once an e-mail has failed for good,
+#: in the same transaction: the apps that sent it tell the people who must know.
+EMAIL_FAILED = Slot("after an e-mail failed for good")
 #: Test hook, never set in production: seconds to wait just before each SMTP
 #: send, so that an integration test can kill a worker while it is delivering.
 TEST_SLOW_SEND_ENV = "CANDOR_TEST_SLOW_SEND_SECONDS"
@@ -146,7 +151,29 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
             email.last_error = ""
             outcome = "sent"
         email.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
+        if outcome == "failed":
+            EMAIL_FAILED.check(email=email, now=now)
     return outcome
+
+
+def email_retry(*, email: OutgoingEmail, actor, now: datetime | None = None) -> OutgoingEmail:
+    """Try a failed e-mail again, as if new: five more attempts, the first at once.
+
+    The outbox is delivery machinery, not the record: the retry writes no event,
+    but the log says who asked for it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if email.status != EmailStatus.FAILED:
+            return email
+        email.status = EmailStatus.PENDING
+        email.attempts = 0
+        email.next_attempt_at = now
+        email.save(update_fields=["status", "attempts", "next_attempt_at"])
+        enqueue_on_commit(SEND_EMAIL_TASK, email.pk)
+    logger.info("E-mail %s queued again by %s", email.pk, getattr(actor, "pk", actor))
+    return email
 
 
 def _test_slow_send(email: OutgoingEmail) -> None:
