@@ -5,6 +5,7 @@ broker, e-mail printed to the console). Production mode (``DEBUG=false``)
 refuses to start with the development secret key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     # Bottom layer first: each app imports only the ones listed before it
     # (pyproject.toml's import-linter contract checks it).
     "apps.core",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RefuseUnreadableRequestsMiddleware",
+    # Last, so that its lockout page is rendered in the user's language and
+    # carries the headers every other page does.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +133,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes), on /accounts/login/ and /admin/login/ alike:
+# after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused (429) for AXES_COOLOFF_MINUTES; other addresses and other
+# users are unaffected. An administrator unlocks sooner by deleting the entry
+# under "Access attempts" in the admin, or with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_cool_off_minutes = env.float("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or _cool_off_minutes <= 0:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be positive.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address counted is the one TRUSTED_PROXY_COUNT vouches for (see below).
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.lockout_client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 
 # --- Languages and time -------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -221,7 +246,8 @@ CONTENT_SECURITY_POLICY = {
 
 # How many proxies in front of Candor append to X-Forwarded-For (an HTTPS proxy
 # in front of gunicorn: 1). The status page counts wrong links per client
-# address; 0 trusts no such header and counts per connecting address.
+# address, and failed logins are counted per user and client address; 0 trusts
+# no such header and counts per connecting address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,8 +3,9 @@
 import hashlib
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
+
+from apps.core.http import client_address
 
 #: Repeated misses from one address within the window get 429 for the rest of it.
 MISS_LIMIT = 20
@@ -22,29 +23,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-
-
-def client_address(request) -> str:
-    """The client's address, as seen by the last of ``TRUSTED_PROXY_COUNT`` proxies.
-
-    Behind N trusted proxies each appends the address it saw to
-    ``X-Forwarded-For``, so the client is the N-th entry from the right;
-    anything further left was written by the client and is not believed. With
-    no trusted proxy (the default), ``X-Forwarded-For`` is ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if len(forwarded) < trusted:
-        # Fewer hops than proxies configured: the request did not come through them all.
-        return forwarded[0] if forwarded else remote
-    return forwarded[-trusted]
 
 
 def miss_key(request) -> str:
