@@ -9,7 +9,7 @@ from django.http import Http404
 from apps.accounts.selectors import user_is_pmo
 from apps.core.slots import Slot
 from apps.events.models import Event
-from apps.projects.models import Project
+from apps.projects.models import Project, ProjectRole
 from apps.projects.selectors import (
     Access,
     access_for,
@@ -71,6 +71,20 @@ def dashboard_incidents(user: AbstractBaseUser, now: datetime | None = None) -> 
         incidents_for_user(user).filter(status__in=OPEN_STATUSES)
     ).prefetch_related("project__contacts")
     return DASHBOARD.apply(incidents, now=now)
+
+
+def projects_to_declare_in(user: AbstractBaseUser) -> QuerySet[Project]:
+    """The projects where the user may declare an incident: as their PM, or as PMO staff.
+
+    The same rule as the declare page (write access), without the archived projects,
+    whose page does not offer it either.
+    """
+    if not user.is_authenticated:
+        return Project.objects.none()
+    projects = Project.objects.filter(archived_at__isnull=True).select_related("client")
+    if not user_is_pmo(user):
+        projects = projects.filter(memberships__user=user, memberships__role=ProjectRole.PM)
+    return projects.order_by("client__name", "name")
 
 
 def project_incidents(project_id: int) -> QuerySet[Incident]:

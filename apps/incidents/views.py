@@ -18,7 +18,7 @@ from apps.projects.selectors import Access, get_project_for_user
 from . import services
 from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm
 from .pages import render_incident_page
-from .selectors import dashboard_incidents, get_incident_for_user
+from .selectors import dashboard_incidents, get_incident_for_user, projects_to_declare_in
 
 
 @login_required
@@ -34,6 +34,7 @@ def dashboard(request):
                 for incident in incidents
             ],
             "now": now,
+            "declare_projects": list(projects_to_declare_in(request.user)),
         },
     )
 
