@@ -1,9 +1,10 @@
 """Reads of incidents shared by pages, and who may see or change them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.accounts.selectors import user_is_pmo
@@ -18,7 +19,7 @@ from apps.projects.selectors import (
     with_role_of,
 )
 
-from .models import OPEN_STATUSES, Incident
+from .models import OPEN_STATUSES, Incident, IncidentStatus
 
 #: The dashboard's query; the apps above refine it: ``filler(incidents, now=...)``.
 DASHBOARD = Slot("dashboard")
@@ -71,6 +72,25 @@ def dashboard_incidents(user: AbstractBaseUser, now: datetime | None = None) -> 
         incidents_for_user(user).filter(status__in=OPEN_STATUSES)
     ).prefetch_related("project__contacts")
     return DASHBOARD.apply(incidents, now=now)
+
+
+#: How far back, and how many, the dashboard's "Recently resolved" list goes.
+RECENTLY_RESOLVED_DAYS = 30
+RECENTLY_RESOLVED_LIMIT = 10
+
+
+def recently_resolved_incidents(user: AbstractBaseUser, now: datetime) -> QuerySet[Incident]:
+    """The user's incidents resolved or closed in the last 30 days, the latest first, in one query.
+
+    ``ended_at`` is when the incident was closed, or resolved if it is not closed yet.
+    """
+    return (
+        incidents_for_user(user)
+        .filter(status__in=(IncidentStatus.RESOLVED, IncidentStatus.CLOSED))
+        .annotate(ended_at=Coalesce("closed_at", "resolved_at"))
+        .filter(ended_at__gte=now - timedelta(days=RECENTLY_RESOLVED_DAYS))
+        .order_by("-ended_at", "-pk")[:RECENTLY_RESOLVED_LIMIT]
+    )
 
 
 def projects_to_declare_in(user: AbstractBaseUser) -> QuerySet[Project]:

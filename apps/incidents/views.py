@@ -18,7 +18,12 @@ from apps.projects.selectors import Access, get_project_for_user
 from . import services
 from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm
 from .pages import render_incident_page
-from .selectors import dashboard_incidents, get_incident_for_user, projects_to_declare_in
+from .selectors import (
+    dashboard_incidents,
+    get_incident_for_user,
+    projects_to_declare_in,
+    recently_resolved_incidents,
+)
 
 
 @login_required
@@ -35,6 +40,7 @@ def dashboard(request):
             ],
             "now": now,
             "declare_projects": list(projects_to_declare_in(request.user)),
+            "recently_resolved": list(recently_resolved_incidents(request.user, now)),
         },
     )
 

@@ -334,7 +334,10 @@ def test_resolving_in_the_form_stops_the_countdown(project, pm, login, now):
 
     incident.refresh_from_db()
     assert incident.next_update_due_at is None
-    assert incident.title not in client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
+    open_list, recent = html.split('<section class="recently-resolved')
+    assert incident.title not in open_list
+    assert incident.title in recent
 
 
 @pytest.mark.parametrize(
@@ -458,8 +461,11 @@ def test_dashboard_leaves_out_resolved_incidents(project, pm, login, now):
 
     html = client.get(reverse("dashboard")).content.decode()
 
-    assert incident.title not in html
-    assert "No open incidents." in html
+    # It moves to the "Recently resolved" list below the open ones.
+    open_list, recent = html.split('<section class="recently-resolved')
+    assert incident.title not in open_list
+    assert "No open incidents." in open_list
+    assert incident.title in recent
 
 
 def test_dashboard_works_for_a_user_without_a_profile(project, login, now):
