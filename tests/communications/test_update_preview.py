@@ -77,6 +77,10 @@ def test_the_live_preview_is_for_the_incidents_team_only(incident, stranger, vie
 
 
 def test_the_preview_is_in_chinese_for_a_chinese_pm(incident, pm, login):
-    html = login(pm, language="zh-hans").get(reverse("update_create", args=[incident.pk])).content.decode()
+    html = (
+        login(pm, language="zh-hans")
+        .get(reverse("update_create", args=[incident.pk]))
+        .content.decode()
+    )
 
     assert "客户将看到的内容" in html
