@@ -152,6 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address counted is the one TRUSTED_PROXY_COUNT vouches for (see below).
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.lockout_client_address"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 
 # --- Languages and time -------------------------------------------------------

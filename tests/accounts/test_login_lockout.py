@@ -182,3 +182,12 @@ def test_a_forwarded_value_that_is_no_address_is_not_stored(client, li, settings
     _fail(client, "li.pm", HTTP_X_FORWARDED_FOR="not-an-address")
 
     assert AccessAttempt.objects.get().ip_address == HOME
+
+
+def test_an_absurdly_long_username_is_a_wrong_login_not_a_server_error(client):
+    response = client.post("/accounts/login/", {"username": "u" * 10_000, "password": "x"})
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "Please enter a correct username and password." in response.content.decode()
+
+    assert AccessAttempt.objects.get().username == "u" * 150
