@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from apps.core.bilingual import text_in
+from apps.core.bilingual import lang_tag, text_in
 
 from .models import Meeting, MeetingStatus
 
@@ -21,11 +21,6 @@ def _address(email: str, name: str, **params) -> vCalAddress:
     return address
 
 
-def _tag(language: str) -> str:
-    """The language tag of BCP 47 for a Candor language: ``zh-Hans`` or ``en``."""
-    return "zh-Hans" if language == "zh-hans" else "en"
-
-
 def meeting_event(meeting: Meeting, *, attendees: bool = True, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
@@ -37,11 +32,11 @@ def meeting_event(meeting: Meeting, *, attendees: bool = True, cancelled: bool =
     event.add("dtend", meeting.ends_at.astimezone(UTC))
     # In the active language (the reader's), else the other one, which says so (RFC 5545, 3.2.10).
     title = text_in(meeting, "title")
-    event.add("summary", title.value, parameters={"LANGUAGE": _tag(title.language)})
+    event.add("summary", title.value, parameters={"LANGUAGE": lang_tag(title.language)})
     event.add("location", meeting.location)
     agenda = text_in(meeting, "agenda")
     if agenda.value:
-        event.add("description", agenda.value, parameters={"LANGUAGE": _tag(agenda.language)})
+        event.add("description", agenda.value, parameters={"LANGUAGE": lang_tag(agenda.language)})
     cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = meeting.organizer

@@ -4,10 +4,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.bilingual import Bilingual, pair
+from apps.core.bilingual import Bilingual, pair, text_in
 from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 
@@ -247,10 +246,7 @@ class StatusUpdate(models.Model):
 
     def body_for(self, language: str | None = None) -> str:
         """The text in the reader's language, falling back to the other one."""
-        language = (language or get_language() or "en").lower()
-        if language.startswith("zh"):
-            return self.body_zh_hans or self.body_en
-        return self.body_en or self.body_zh_hans
+        return text_in(self, "body", language).value
 
     @property
     def was_on_time(self) -> bool | None:

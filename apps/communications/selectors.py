@@ -92,33 +92,31 @@ MEETING_KEY = re.compile(r"^meeting:(?P<meeting>\d+):seq:\d+:(?P<address>.+)$")
 def failed_update_deliveries(incident) -> list[dict]:
     """The e-mails of ``incident``'s updates that failed for good: update, contact, reason.
 
-    Failed e-mails are rare: one query reads them, one more names their contacts.
+    Looked up by their exact outbox keys (update × contact, on the keys' unique
+    index), never by scanning every failed e-mail there is.
     """
-    update_ids = set(StatusUpdate.objects.filter(incident=incident).values_list("pk", flat=True))
+    update_ids = list(
+        StatusUpdate.objects.filter(incident=incident, status=UpdateStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
     if not update_ids:
         return []
-    failed = []
-    for email in OutgoingEmail.objects.filter(
-        status=EmailStatus.FAILED, dedupe_key__startswith="update:"
-    ).only("pk", "dedupe_key", "to", "last_error"):
-        found = UPDATE_KEY.match(email.dedupe_key)
-        if found and int(found["update"]) in update_ids:
-            failed.append(
-                {
-                    "update_id": int(found["update"]),
-                    "contact_id": int(found["contact"]),
-                    "email": email,
-                }
-            )
-    names = (
-        dict(
-            ClientContact.objects.filter(pk__in={f["contact_id"] for f in failed}).values_list(
-                "pk", "name"
-            )
-        )
-        if failed
-        else {}
+    names = dict(
+        ClientContact.objects.filter(project_id=incident.project_id).values_list("pk", "name")
     )
-    for item in failed:
-        item["name"] = names.get(item["contact_id"], item["email"].to)
+    keys = [f"update:{update}:contact:{contact}" for update in update_ids for contact in names]
+    failed = []
+    for email in OutgoingEmail.objects.filter(dedupe_key__in=keys, status=EmailStatus.FAILED).only(
+        "pk", "dedupe_key", "to", "last_error"
+    ):
+        found = UPDATE_KEY.match(email.dedupe_key)
+        failed.append(
+            {
+                "update_id": int(found["update"]),
+                "contact_id": int(found["contact"]),
+                "name": names[int(found["contact"])],
+                "email": email,
+            }
+        )
     return failed

@@ -86,17 +86,17 @@ def incident_public_changed(*, incident_id: int) -> None:
     moving it on is all the invalidation it needs. Saving an incident moves it
     by itself; changes to related rows (updates, meetings, plans) call this.
     """
-    # Strictly later than before, even when two changes share a clock tick.
-    Incident.objects.filter(pk=incident_id).update(
-        updated_at=Greatest(Value(timezone.now()), F("updated_at") + ONE_TICK)
-    )
+    _move_on(Incident.objects.filter(pk=incident_id))
 
 
 def project_public_changed(*, project) -> None:
     """What the status pages show of the project (its delivery date) changed: all of them."""
-    Incident.objects.filter(project=project).update(
-        updated_at=Greatest(Value(timezone.now()), F("updated_at") + ONE_TICK)
-    )
+    _move_on(Incident.objects.filter(project=project))
+
+
+def _move_on(incidents) -> None:
+    """``updated_at`` strictly later than before, even when two changes share a clock tick."""
+    incidents.update(updated_at=Greatest(Value(timezone.now()), F("updated_at") + ONE_TICK))
 
 
 def default_cadence(severity: str) -> timedelta:

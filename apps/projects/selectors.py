@@ -5,7 +5,7 @@ Anything else is a 404, so a stranger cannot even learn that a project exists.
 """
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -236,6 +236,12 @@ class DeliverySummary:
     @property
     def was_moved(self) -> bool:
         return self.previous is not None
+
+    def in_current_time_zone(self) -> "DeliverySummary":
+        """The same summary, its ``agreed_on`` the day of the agreement where the reader is."""
+        if self.agreed_at is None:
+            return self
+        return replace(self, agreed_on=timezone.localdate(self.agreed_at))
 
 
 def delivery_summary(project: Project) -> DeliverySummary | None:

@@ -38,6 +38,8 @@ def notify_contacts(
     if kind not in NOTICE_KINDS:
         raise ValueError(f"Unknown notice {kind!r}")
     contacts = list(incident.project.contacts.filter(receives_updates=True).order_by("name"))
+    # Read once; each contact's e-mail dates it in their own time zone.
+    delivery = delivery_summary(incident.project)
     for contact in contacts:
         url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
         with translation.override(contact.language), timezone.override(contact.time_zone):
@@ -46,8 +48,7 @@ def notify_contacts(
                 "project": incident.project,
                 "contact": contact,
                 "status_url": url,
-                # Read in the contact's time zone: "agreed with you on 2 Dec" is their day.
-                "delivery": delivery_summary(incident.project),
+                "delivery": delivery and delivery.in_current_time_zone(),
             }
             email_enqueue(
                 key=f"notice:{key}:contact:{contact.pk}",

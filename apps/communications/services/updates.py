@@ -106,7 +106,7 @@ def _languages(update: StatusUpdate) -> list[str]:
     return [code for code, text in texts if text]
 
 
-def _update_email(update: StatusUpdate, contact: ClientContact, *, actor, now) -> dict:
+def _update_email(update: StatusUpdate, contact: ClientContact, *, delivery, actor, now) -> dict:
     incident = update.incident
     status_url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
     with translation.override(contact.language), timezone.override(contact.time_zone):
@@ -117,7 +117,7 @@ def _update_email(update: StatusUpdate, contact: ClientContact, *, actor, now) -
             "incident": incident,
             "project": incident.project,
             "contact": contact,
-            "delivery": delivery_summary(incident.project),
+            "delivery": delivery and delivery.in_current_time_zone(),
             "body": render_text(body.value),
             "body_html": render_markdown(body.value),
             # Written only in the other language: the contact is told so, above the text.
@@ -177,12 +177,14 @@ def update_publish(
     incident.save(update_fields=["last_update_at", "next_update_due_at", "updated_at"])
     update.incident = incident
     recipients = list(incident.project.contacts.filter(receives_updates=True).order_by("name"))
+    # Read once; each contact's e-mail dates it in their own time zone.
+    delivery = delivery_summary(incident.project)
     for contact in recipients:
         email_enqueue(
             key=f"update:{update.pk}:contact:{contact.pk}",
             to=contact.email,
             now=now,
-            **_update_email(update, contact, actor=actor, now=now),
+            **_update_email(update, contact, delivery=delivery, actor=actor, now=now),
         )
     event_record(
         actor=actor,

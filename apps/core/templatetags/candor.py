@@ -176,9 +176,3 @@ def text(obj, name: str, element: str = "span", css: str = "", markdown: bool = 
 def plain_text(obj, name: str) -> str:
     """For the text part of an e-mail: the text in the reader's language, a fallback marked."""
     return marked(text_in(obj, name))
-
-
-@register.filter
-def text_value(obj, name: str) -> str:
-    """Only the words of the text in the reader's language, else the other (a subject line)."""
-    return text_in(obj, name).value
