@@ -86,7 +86,7 @@ def update_recipients(incident: Incident) -> QuerySet[ClientContact]:
 
 #: The outbox keys of the e-mails this app sends (see ``services.updates`` and ``meetings``).
 UPDATE_KEY = re.compile(r"^update:(?P<update>\d+):contact:(?P<contact>\d+)$")
-MEETING_KEY = re.compile(r"^meeting:(?P<meeting>\d+):seq:\d+:(?P<address>.+)$")
+MEETING_KEY = re.compile(r"^meeting:(?P<meeting>\d+):seq:(?P<sequence>\d+):(?P<address>.+)$")
 
 
 def failed_update_deliveries(incident) -> list[dict]:
@@ -120,3 +120,55 @@ def failed_update_deliveries(incident) -> list[dict]:
             }
         )
     return failed
+
+
+def meeting_deliveries(meeting: Meeting) -> list[dict]:
+    """The meeting's e-mails that have not reached their recipient: failed, or sent again.
+
+    Only each address's latest calendar e-mail counts: an invitation that failed
+    but whose change went through later is no longer news, and sending it again
+    would only send old details. Each item has the ``email``, the ``address``,
+    the ``name`` (the client contact's or team member's, else the address), the
+    ``sequence``, and ``failed`` (failed for good) or ``sent_again`` (queued
+    again, not tried yet). One query reads the meeting's e-mails (by their keys'
+    prefix, on the keys' unique index); one more names them when any is there.
+    """
+    latest: dict[str, tuple[int, OutgoingEmail]] = {}
+    for email in OutgoingEmail.objects.filter(
+        dedupe_key__startswith=f"meeting:{meeting.pk}:seq:"
+    ).only("pk", "dedupe_key", "to", "status", "attempts", "last_error", "next_attempt_at"):
+        found = MEETING_KEY.match(email.dedupe_key)
+        if found is None:
+            continue
+        sequence, address = int(found["sequence"]), found["address"]
+        if address not in latest or sequence > latest[address][0]:
+            latest[address] = (sequence, email)
+    undelivered = []
+    for address, (sequence, email) in sorted(latest.items()):
+        failed = email.status == EmailStatus.FAILED
+        sent_again = (
+            email.status == EmailStatus.PENDING and email.attempts == 0 and email.last_error
+        )
+        if failed or sent_again:
+            undelivered.append(
+                {
+                    "email": email,
+                    "address": address,
+                    "sequence": sequence,
+                    "failed": failed,
+                    "sent_again": bool(sent_again),
+                }
+            )
+    if undelivered:
+        names = {
+            email.lower(): name
+            for email, name in ClientContact.objects.filter(
+                project_id=meeting.incident.project_id
+            ).values_list("email", "name")
+        }
+        for user in meeting.team_attendees.all():
+            if user.email:
+                names.setdefault(user.email.lower(), user.get_full_name() or user.get_username())
+        for item in undelivered:
+            item["name"] = names.get(item["address"], item["email"].to)
+    return undelivered

@@ -38,6 +38,11 @@ urlpatterns = [
         name="meeting_detail",
     ),
     path(
+        "incidents/<int:pk>/meetings/<int:meeting_pk>/deliveries/<int:email_pk>/retry/",
+        views.meeting_delivery_retry,
+        name="meeting_delivery_retry",
+    ),
+    path(
         "incidents/<int:pk>/meetings/<int:meeting_pk>/edit/",
         views.meeting_edit,
         name="meeting_edit",

@@ -40,6 +40,7 @@ from .selectors import (
     get_log_entry,
     get_meeting,
     get_update,
+    meeting_deliveries,
     update_recipients,
 )
 
@@ -267,10 +268,35 @@ def meeting_detail(request, pk: int, meeting_pk: int):
         "meeting": meeting,
         "can_edit": access.can_edit,
         "can_contribute": access.can_contribute,
+        "deliveries": meeting_deliveries(meeting),
         "now": timezone.now(),
     }
     extra = MEETING_PAGE.context(request=request, meeting=meeting, access=access)
     return render(request, "communications/meeting_detail.html", extra | context)
+
+
+@login_required
+@require_POST
+def meeting_delivery_retry(request, pk: int, meeting_pk: int, email_pk: int):
+    """Send again a meeting's e-mail that failed for good."""
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
+    meeting = get_meeting(incident, meeting_pk)
+    try:
+        resent = services.meeting_delivery_retry(
+            meeting=meeting, email_id=email_pk, actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if resent is None:
+            messages.info(request, _("That e-mail is no longer waiting to be sent again."))
+        else:
+            messages.success(
+                request,
+                _("The meeting's e-mail will be sent to %(name)s again.")
+                % {"name": resent["name"]},
+            )
+    return redirect(f"{meeting.get_absolute_url()}#deliveries")
 
 
 @login_required

@@ -158,4 +158,4 @@ def test_a_failed_meeting_invitation_is_told_to_the_organiser(incident, pm, hele
     _give_up(now)
 
     [note] = Notification.objects.filter(key__startswith="email-failed:")
-    assert note.title == f"A meeting invitation was not delivered to {helen.email}"
+    assert note.title == "A meeting invitation was not delivered to Helen Zhang"

@@ -7,9 +7,10 @@ published update resets the update clock. Each service takes the acting user
 
 One module per thing: ``log`` (the append-only log), ``updates`` (drafts and
 publishing), ``meetings`` (invitations, changes, outcomes) and ``notices`` (decisions and
-the resolution, e-mailed to the client).
+the resolution, e-mailed to the client), ``delivery`` (e-mails that failed for good).
 """
 
+from .delivery import meeting_delivery_retry
 from .log import log_contact, log_correct, log_note
 from .meetings import meeting_cancel, meeting_record_outcome, meeting_reschedule, meeting_schedule
 from .notices import notify_contacts, notify_resolution
@@ -20,6 +21,7 @@ __all__ = [
     "log_correct",
     "log_note",
     "meeting_cancel",
+    "meeting_delivery_retry",
     "meeting_record_outcome",
     "meeting_reschedule",
     "meeting_schedule",

@@ -7,16 +7,20 @@ people who sent it are told, in their inbox, who did not receive what and why.
 
 from datetime import datetime
 
-from django.utils import translation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.events.services import Actor, event_record
 from apps.notifications.services import notify
-from apps.outbox.models import OutgoingEmail
+from apps.outbox.models import EmailStatus, OutgoingEmail
+from apps.outbox.services import email_retry
 from apps.projects.models import ClientContact, ProjectRole
 
 from ..models import Meeting, StatusUpdate
-from ..selectors import MEETING_KEY, UPDATE_KEY
+from ..selectors import MEETING_KEY, UPDATE_KEY, meeting_deliveries
 
 
 def _team_to_tell(incident, sender):
@@ -62,17 +66,72 @@ def tell_the_team(*, email: OutgoingEmail, now: datetime) -> None:
         if meeting is None:
             return
         incident, sender = meeting.incident, meeting.organizer
-        url = meeting.get_absolute_url()
-        name = email.to
+        url = f"{meeting.get_absolute_url()}#deliveries"
+        contact = ClientContact.objects.filter(
+            project_id=incident.project_id, email__iexact=email.to
+        ).first()
+        name = contact.name if contact else email.to
         title = gettext_lazy("A meeting invitation was not delivered to %(name)s")
     for user in _team_to_tell(incident, sender):
         with translation.override(_language_of(user)):
             notify(
                 user=user,
-                key=f"email-failed:{email.pk}:{email.attempts}:user:{user.pk}",
+                # Once per give-up: an e-mail sent again that fails again is news again.
+                key=f"email-failed:{email.pk}:{now.isoformat()}:user:{user.pk}",
                 title=str(title) % {"name": name},
                 body=_("The e-mail server said: %(reason)s") % {"reason": email.last_error},
                 url=url,
                 about=incident.title,
                 now=now,
             )
+
+
+def meeting_delivery_retry(
+    *, meeting: Meeting, email_id: int, actor: Actor, now: datetime | None = None
+) -> dict | None:
+    """Send again one of the meeting's e-mails that failed for good, through the outbox.
+
+    Steps: find it among the meeting's undelivered e-mails (an e-mail of
+    another meeting, or one sent or superseded since, is not there), refuse
+    once the meeting is over, lock it and check it still failed (two clicks
+    send it once), queue it again, record who asked. Returns what was sent
+    again, or ``None`` when that e-mail no longer waits to be sent again.
+    """
+    now = now or timezone.now()
+    failure = next(
+        (
+            item
+            for item in meeting_deliveries(meeting)
+            if item["failed"] and item["email"].pk == email_id
+        ),
+        None,
+    )
+    if failure is None:
+        return None
+    if meeting.ends_at <= now:
+        raise ValidationError(
+            _("The meeting is over: there is no point in sending its invitation again."),
+            code="over",
+        )
+    with transaction.atomic():
+        still_failed = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk=email_id, status=EmailStatus.FAILED)
+            .exists()
+        )
+        if not still_failed:
+            return None
+        email_retry(email=failure["email"], actor=actor, now=now)
+        event_record(
+            actor=actor,
+            verb="meeting.invitation_resent",
+            obj=meeting,
+            incident=meeting.incident,
+            data={
+                "to": failure["address"],
+                "sequence": failure["sequence"],
+                "last_error": failure["email"].last_error,
+            },
+            now=now,
+        )
+    return failure
