@@ -157,6 +157,13 @@ class LogCorrectionForm(forms.Form):
         return cleaned
 
 
+class SecondarySubmit(Submit):
+    """A submit button in outline: crispy's ``Submit`` is always ``btn-primary``, whose
+    blue background would stay behind an outline button's grey text."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
 class StatusUpdateForm(forms.Form):
     """A draft update in English, in Chinese, or in both (the service insists on one)."""
 
@@ -185,10 +192,10 @@ class StatusUpdateForm(forms.Form):
             ),
             Div(
                 Submit("submit", _("Save the draft")),
-                Submit(
+                SecondarySubmit(
                     "preview",
                     _("Preview"),
-                    css_class="btn-outline-secondary ms-2",
+                    css_class="ms-2",
                     formnovalidate="formnovalidate",
                 ),
                 css_class="mt-3",
