@@ -112,6 +112,10 @@ VERBS: dict[str, Verb] = {
     **_verbs(
         "account",
         profile__updated=_("Changed a user's preferences or PMO status"),
+        user__invited=_("Invited a user"),
+        user__invited_again=_("Sent a user a new invitation"),
+        user__joined=_("Accepted the invitation and set a password"),
+        user__password_reset=_("Set a new password with a reset link"),
     ),
 }
 
