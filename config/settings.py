@@ -155,6 +155,33 @@ AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.lockout_client_address"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 
+# Invitations and password resets. An invitation's link works once, for
+# INVITATION_TIMEOUT_DAYS; a password-reset link once, for
+# PASSWORD_RESET_TIMEOUT_HOURS. Reset requests are limited per client address
+# and per e-mail address within PASSWORD_RESET_WINDOW_MINUTES (in the cache).
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=5)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+_account_limits = (
+    INVITATION_TIMEOUT_DAYS,
+    PASSWORD_RESET_TIMEOUT,
+    PASSWORD_RESET_LIMIT_PER_ADDRESS,
+    PASSWORD_RESET_LIMIT_PER_EMAIL,
+    PASSWORD_RESET_WINDOW_MINUTES,
+)
+if min(_account_limits) < 1:
+    raise ImproperlyConfigured(
+        "INVITATION_TIMEOUT_DAYS, PASSWORD_RESET_TIMEOUT_HOURS, PASSWORD_RESET_LIMIT_PER_ADDRESS, "
+        "PASSWORD_RESET_LIMIT_PER_EMAIL and PASSWORD_RESET_WINDOW_MINUTES must be positive."
+    )
+# Account e-mails (invitations, password resets) are written to the outbox
+# like every other e-mail, so a broker or SMTP outage delays them and loses
+# none. Accounts and the outbox are sibling layers that never import each
+# other: the configuration names the function that queues them.
+ACCOUNTS_EMAIL_QUEUE = "apps.outbox.services.email_enqueue"
+
 # --- Languages and time -------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

@@ -21,6 +21,7 @@ def _save_profile(request, user, data) -> None:
         language=data["language"],
         time_zone=data["time_zone"],
         is_pmo=data["is_pmo"],
+        is_pmo_lead=data.get("is_pmo_lead"),
     )
 
 
@@ -50,8 +51,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "is_pmo", "language", "time_zone")
-    list_filter = ("is_pmo", "language")
+    list_display = ("user", "is_pmo", "is_pmo_lead", "language", "time_zone")
+    list_filter = ("is_pmo", "is_pmo_lead", "language")
     search_fields = ("user__username", "user__email")
     autocomplete_fields = ("user",)
     fields = ("user", *services.PROFILE_FIELDS)

@@ -36,6 +36,13 @@ class Profile(models.Model):
         default=False,
         help_text=_("PMO staff see every project and receive escalations."),
     )
+    is_pmo_lead = models.BooleanField(
+        _("PMO lead"),
+        default=False,
+        help_text=_("PMO leads grant and withdraw PMO rights. Superusers are leads too."),
+    )
+    #: When the latest invitation was sent; its link expires INVITATION_TIMEOUT_DAYS later.
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("profile")
