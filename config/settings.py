@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.projects",
     "apps.incidents",
+    "apps.tone",
     "apps.communications",
     "apps.actionplans",
     "apps.alternatives",
