@@ -54,6 +54,7 @@ VERBS: dict[str, Verb] = {
         update__escalated=_("The overdue update was escalated to the PMO lead"),
         action_item__overdue=_("An action is overdue"),
         reminder__snoozed=_("Snoozed the update reminders"),
+        reminder__retried=_("Sent again a reminder that could not be delivered"),
     ),
     **_verbs(
         "communication",
@@ -68,6 +69,7 @@ VERBS: dict[str, Verb] = {
         meeting__cancelled=_("Cancelled a meeting"),
         meeting__outcome_recorded=_("Recorded a meeting's outcome"),
         meeting__outcome_edited=_("Edited a meeting's outcome"),
+        meeting__invitation_resent=_("Sent again a meeting's e-mail that was not delivered"),
     ),
     **_verbs(
         "plan",

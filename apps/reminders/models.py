@@ -95,6 +95,14 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.incident_id}"
 
+    @property
+    def what(self) -> str:
+        """What it reminds of, in the active language: its kind, and the action's title."""
+        kind = str(self.get_kind_display())
+        if self.action_item_id is None:
+            return kind
+        return f"{kind}: {self.action_item.title}"
+
 
 class Snooze(models.Model):
     """A PM asked for quiet on one update deadline, once, for a stated reason.

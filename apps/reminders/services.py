@@ -1,4 +1,4 @@
-"""The reminder engine's writes: scan, deliver, sweep and snooze.
+"""The reminder engine's writes: scan, deliver, sweep, snooze, and retry what gave up.
 
 The database is the source of truth for every deadline; these functions are
 idempotent, so running them twice, concurrently, or late is harmless.
@@ -20,13 +20,14 @@ from apps.accounts.selectors import profile_for
 from apps.actionplans.models import ActionItem
 from apps.communications.services import log_note
 from apps.core.health import SCAN_HEARTBEAT
-from apps.core.queue import enqueue_many_now, enqueue_many_on_commit
+from apps.core.queue import enqueue_many_now, enqueue_many_on_commit, enqueue_on_commit
 from apps.core.services import heartbeat_record
 from apps.events.models import Event
 from apps.events.services import Actor, event_record, events_record_once
 from apps.incidents.models import Incident
 from apps.notifications.services import notify
 from apps.outbox.services import email_enqueue
+from apps.projects.models import Membership, ProjectRole
 
 from .models import Reminder, ReminderKind, ReminderStatus, Snooze
 from .scan import Due, due_reminders, recipients_by_project, recipients_for
@@ -292,12 +293,82 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
             failed = reminder.attempts >= MAX_DELIVERY_ATTEMPTS
             reminder.status = ReminderStatus.FAILED if failed else ReminderStatus.PENDING
             reminder.save(update_fields=["status", "attempts", "last_error"])
+            if failed:
+                _tell_of_failure(reminder, incident, now)
             return "failed" if failed else "retry"
         reminder.status = ReminderStatus.DELIVERED
         reminder.delivered_at = now
         reminder.last_error = ""
         reminder.save(update_fields=["status", "attempts", "delivered_at", "last_error"])
     return "delivered"
+
+
+def _tell_of_failure(reminder: Reminder, incident: Incident, now: datetime) -> None:
+    """A reminder gave up: the project's PMs and its recipient are told, each once.
+
+    In their inbox (e-mail may be what failed), in their language, keyed by the
+    moment it gave up: a reminder sent again that gives up again is news again.
+    Telling them must not undo the "failed" mark, so its own failure is only logged.
+    """
+    people = set(
+        Membership.objects.filter(
+            project_id=incident.project_id, role=ProjectRole.PM, user__is_active=True
+        ).values_list("user_id", flat=True)
+    ) | {reminder.recipient_id}
+    try:
+        with transaction.atomic():
+            for user in get_user_model().objects.filter(pk__in=people).select_related("profile"):
+                profile = profile_for(user)
+                with translation.override(profile.language if profile else settings.LANGUAGE_CODE):
+                    what = reminder.what
+                    notify(
+                        user=user,
+                        key=f"reminder-failed:{reminder.pk}:{now.isoformat()}:user:{user.pk}",
+                        title=_("A reminder could not be delivered: %(what)s") % {"what": what},
+                        body=_("The reminder '%(what)s' could not be delivered: %(reason)s")
+                        % {"what": what, "reason": reminder.last_error},
+                        url=f"{incident.get_absolute_url()}#failed-reminders",
+                        about=incident.title,
+                        now=now,
+                    )
+    except Exception:
+        logger.exception("Nobody could be told that reminder %s failed", reminder.pk)
+
+
+@transaction.atomic
+def reminder_retry(*, reminder: Reminder, actor: Actor, now: datetime | None = None) -> Reminder:
+    """Put a reminder whose delivery gave up back to be delivered, with fresh attempts.
+
+    Steps: lock it, refuse unless it still failed (two clicks retry once),
+    mark it pending, record who asked and why it had failed, and hand it to a
+    worker after commit. Delivery re-checks it as always: a reminder no longer
+    needed by then is not sent.
+    """
+    now = now or timezone.now()
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.status != ReminderStatus.FAILED:
+        raise ValidationError(
+            _("That reminder is no longer waiting to be sent again."), code="not_failed"
+        )
+    event_record(
+        actor=actor,
+        verb="reminder.retried",
+        obj=reminder,
+        incident=reminder.incident,
+        data={
+            "kind": reminder.kind,
+            "due_at": reminder.due_at,
+            "recipient": reminder.recipient_id,
+            "attempts": reminder.attempts,
+            "last_error": reminder.last_error,
+        },
+        now=now,
+    )
+    reminder.status = ReminderStatus.PENDING
+    reminder.attempts = 0
+    reminder.save(update_fields=["status", "attempts"])
+    enqueue_on_commit(DELIVER_TASK, reminder.pk)
+    return reminder
 
 
 def reminder_ids_to_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[int]:

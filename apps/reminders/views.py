@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from apps.projects.selectors import Access
 
 from . import services
 from .forms import SnoozeForm
+from .models import Reminder
 
 
 @login_required
@@ -39,3 +40,18 @@ def incident_snooze(request, pk: int):
             )
             return redirect(incident)
     return render_incident_page(request, incident, access, status=400, snooze_form=form)
+
+
+@login_required
+@require_POST
+def reminder_retry(request, pk: int, reminder_pk: int):
+    """Deliver again a reminder whose delivery gave up."""
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
+    reminder = get_object_or_404(Reminder, incident=incident, pk=reminder_pk)
+    try:
+        services.reminder_retry(reminder=reminder, actor=request.user)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The reminder will be delivered again."))
+    return redirect(f"{incident.get_absolute_url()}#failed-reminders")
