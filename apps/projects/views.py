@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.selectors import user_is_pmo
+from apps.accounts.selectors import pmo_staff_to_ask, user_is_pmo
 from apps.core.forms import add_service_errors
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.events.pages import history_context
@@ -46,7 +46,9 @@ def project_list(request):
 @login_required
 def project_create(request):
     if not user_is_pmo(request.user):
-        raise PermissionDenied
+        # The rule is about who the user is, not their role on a project: say so, and whom to ask.
+        context = {"pmo_staff": pmo_staff_to_ask(limit=3)}
+        return render(request, "projects/create_refused.html", context, status=403)
     form = ProjectForm(request.POST or None, initial={"pmo_lead": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
