@@ -244,8 +244,9 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
     in-app notification, the e-mail and the "delivered" mark happen together
     or not at all. A reminder about an update deadline that was snoozed after
     the reminder was queued waits (the sweep offers it again) until the snooze
-    ends. Returns "delivered", "obsolete", "deferred", "skipped", "retry" or
-    "failed".
+    ends. A delivery that fails for the last time tells the project's PMs and
+    the recipient (``_tell_of_failure``). Returns "delivered", "obsolete",
+    "deferred", "skipped", "retry" or "failed".
     """
     now = now or timezone.now()
     with transaction.atomic():
