@@ -72,6 +72,8 @@ def _user(spec: DemoUser):
             "language": spec.language,
             "time_zone": spec.time_zone,
             "is_pmo": spec.is_pmo,
+            # The demo's PMO user is its PMO lead: they see the People page and grant rights.
+            "is_pmo_lead": spec.is_pmo,
         },
     )
     return user
