@@ -191,7 +191,7 @@ class JoinView(_UserLinkMixin, auth_views.PasswordResetConfirmView):
         services.user_join(user=self.user, password=password)
         messages.success(
             self.request,
-            _("Welcome to Candor. Your password is set: log in with %(login)s and it.")
+            _("Welcome to Candor. Your password is set: log in as %(login)s with it.")
             % {"login": self.user.get_username()},
         )
 
