@@ -22,7 +22,7 @@ Steps for each pattern rule:
    date or time close by ("soon — by 5 January 18:00", 尽快，最迟12月5日).
 
 Then detectors: shouting in capitals, and the missing pieces for the message's
-kind (missing-piece findings have an empty span, start = end = 0, and an empty
+kind (each missing-piece rule lists the ``kinds`` that need it; missing-piece findings have an empty span, start = end = 0, and an empty
 ``text``: they point at the message, not at words in it). Findings of one
 category whose span lies inside another's of the same category are dropped, so
 "just a small glitch" is one finding, not three.
@@ -34,17 +34,6 @@ from dataclasses import dataclass
 from . import segment, timeexpr
 from .languages import EN, ZH, check_kind, normalise_language
 from .ruleset import Rule, rules
-
-#: Missing pieces the check looks for, by message kind.
-REQUIRED_BY_KIND = {
-    "first_notice": ("missing_apology", "missing_next_update"),
-    "update": ("missing_next_update",),
-    "apology": ("missing_apology",),
-    "decision": (),
-    "retrospective": (),
-    "log_entry": (),
-}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -108,12 +97,11 @@ def check(
         return []
     quoted = [m.span() for m in _QUOTES.finditer(text)]
     findings: list[Finding] = []
-    wanted = REQUIRED_BY_KIND.get(kind, ()) if kind else ()
     for rule in rules(language):
         if rule.id in disabled_rules:
             continue
         if rule.detector in ("missing_apology", "missing_next_update"):
-            if rule.detector in wanted and not _has_piece(rule, text, language):
+            if kind in rule.kinds and not _has_piece(rule, text, language):
                 findings.append(_finding(rule, 0, 0, ""))
             continue
         for start, end in _matches(rule, text, language):

@@ -171,6 +171,9 @@ def _rule(raw: dict, language: str, category: str, about: dict, defaults: dict, 
     detector = data.get("detector")
     if detector is not None and detector not in DETECTORS:
         raise RuleError(f"{where}: detector must be one of {DETECTORS}")
+    kinds = _strings(data.get("kinds"), where, "kinds")
+    if detector in ("missing_apology", "missing_next_update") and not kinds:
+        raise RuleError(f"{where}: a missing-piece rule lists the kinds that need it")
     phrases = _strings(data.get("patterns"), where, "patterns")
     regexes = _strings(data.get("regex"), where, "regex")
     pattern = _compile(phrases, regexes, language, where)
@@ -203,7 +206,7 @@ def _rule(raw: dict, language: str, category: str, about: dict, defaults: dict, 
         boundaries=bool(data.get("boundaries", True)),
         detector=detector,
         allow=frozenset(_strings(data.get("allow"), where, "allow")),
-        kinds=tuple(_strings(data.get("kinds"), where, "kinds")),
+        kinds=tuple(kinds),
         flag_examples=tuple(flag),
         pass_examples=tuple(passing),
         example_kind=examples.get("kind"),
