@@ -22,10 +22,11 @@ Steps for each pattern rule:
    date or time close by ("soon — by 5 January 18:00", 尽快，最迟12月5日).
 
 Then detectors: shouting in capitals, and the missing pieces for the message's
-kind (each missing-piece rule lists the ``kinds`` that need it; missing-piece findings have an empty span, start = end = 0, and an empty
-``text``: they point at the message, not at words in it). Findings of one
-category whose span lies inside another's of the same category are dropped, so
-"just a small glitch" is one finding, not three.
+kind (each missing-piece rule lists the ``kinds`` that need it; missing-piece
+findings have an empty span, start = end = 0, and an empty ``text``: they
+point at the message, not at words in it). Findings of one category whose span
+lies inside another's of the same category are dropped, so "just a small
+glitch" is one finding, not three.
 """
 
 import re
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from . import segment, timeexpr
 from .languages import EN, ZH, check_kind, normalise_language
 from .ruleset import Rule, rules
+
 
 @dataclass(frozen=True)
 class Finding:
