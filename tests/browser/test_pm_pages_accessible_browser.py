@@ -1,10 +1,10 @@
 """Every page a PM works with, checked by axe-core in Chromium, in English and in Chinese.
 
 The pages show the demo's data (the seed case: updates, a held meeting, three
-alternatives, a decision, an action plan), plus a meeting still to come, an
-unread notification and the forms as they come back with a mistake. axe-core
-must find no serious or critical violation, and nothing may be blocked by the
-Content-Security-Policy (it would show as an error in the console).
+alternatives, a decision, an action plan), plus a meeting still to come, unread
+notifications, a draft update, and forms as they come back with a mistake.
+axe-core must find no serious or critical violation, and nothing may be blocked
+by the Content-Security-Policy (it would show as an error in the console).
 
 Run with ``pytest -m browser``.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from apps.demo.data import load_demo
 from apps.incidents.models import Incident
-from tests.factories import PASSWORD, MeetingFactory, NotificationFactory
+from tests.factories import PASSWORD, MeetingFactory, NotificationFactory, StatusUpdateFactory
 
 from .support import LANGUAGES, axe_serious_violations, open_visit
 
@@ -33,6 +33,7 @@ def _demo_pages():
     NotificationFactory(user=li, incident=seed, is_escalation=True)
     held = seed.meetings.get(status="held")
     coming = MeetingFactory(incident=seed, organizer=li, title_zh_hans="下次评审会")
+    draft = StatusUpdateFactory(incident=seed, author=li)
     pk, project = seed.pk, seed.project_id
     pages = [
         reverse("dashboard"),
@@ -46,6 +47,8 @@ def _demo_pages():
         reverse("incident_declare", args=[project]),
         reverse("incident_edit", args=[pk]),
         reverse("update_create", args=[pk]),
+        reverse("update_edit", args=[pk, draft.pk]),
+        reverse("update_publish", args=[pk, draft.pk]),
         reverse("log_entry_create", args=[pk]),
         reverse("meeting_create", args=[pk]),
         reverse("meeting_outcome", args=[pk, held.pk]),
@@ -59,6 +62,7 @@ def _demo_pages():
     #: Forms sent empty: they come back with their messages, and must be as accessible.
     sent_empty = {
         reverse("incident_declare", args=[project]): "Declare the incident",
+        reverse("update_create", args=[pk]): "Save the draft",
         reverse("log_entry_create", args=[pk]): "Log the contact",
         reverse("alternative_create", args=[pk]): None,
         reverse("decision_record", args=[pk]): "Record the decision",
