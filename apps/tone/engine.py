@@ -72,14 +72,26 @@ class Finding:
 
 _QUOTES = re.compile(r"\"[^\"\n]{1,400}\"|“[^”]{1,400}”|「[^」]{1,400}」|『[^』]{1,400}』")
 _EN_NEGATORS = frozenset(
-    ("not", "never", "no", "nor", "cannot", "without", "hardly", "neither", "refuse", "refuses")
+    (
+        "not",
+        "never",
+        "no",
+        "nor",
+        "cannot",
+        "without",
+        "hardly",
+        "neither",
+        "refuse",
+        "refuses",
+        "unable",
+    )
 )
 _EN_WORD = re.compile(r"[\w'’]+")
 _EN_CLAUSE = re.compile(r"[.,;:!?()\"“”—–\n]")
 _ZH_NEGATORS = frozenset(
     ("不", "没", "没有", "并非", "绝不", "决不", "不会", "不要", "不想", "无意", "并不", "从不")
     + ("从未", "不能", "别", "未", "不必", "不用", "毫无", "无需", "不该", "不应", "不应该")
-    + ("不再", "并没有", "没必要", "不打算", "不愿")
+    + ("不再", "并没有", "没必要", "不打算", "不愿", "无法", "难以", "无从")
 )
 _SENTENCE_END = re.compile(r"[!?。！？\n]|(?<!\d)\.(?!\d)")
 _DATE_REACH = 80
