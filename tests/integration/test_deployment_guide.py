@@ -39,8 +39,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.accounts.mail import KeepingSmtpSink, link_in
 from tests.integration.processes import free_port
-from tests.integration.smtp import SmtpSink
 
 pytestmark = pytest.mark.integration
 
@@ -282,6 +282,19 @@ class Proxy:
         return response, content
 
 
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _log_in(proxy: Proxy, username: str, password: str):
+    _response, page = proxy.request("GET", "/accounts/login/")
+    return proxy.request(
+        "POST",
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": _csrf(page), "username": username, "password": password},
+    )
+
+
 def _wait_until(predicate, *, timeout: float, what: str, report) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -307,7 +320,7 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
 @pytest.mark.skipif(not _services_reachable(), reason="needs PostgreSQL and Redis on 127.0.0.1")
 def test_the_deployment_guide_runs_candor_on_postgresql_and_redis(tmp_path):
     steps = guide()
-    smtp = SmtpSink().start()
+    smtp = KeepingSmtpSink().start()
     processes: dict[str, subprocess.Popen] = {}
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -385,14 +398,7 @@ def test_the_deployment_guide_runs_candor_on_postgresql_and_redis(tmp_path):
             assert health["checks"]["broker"]["transport"] == "redis"
 
             # The first user logs in through the proxy and sees the dashboard.
-            response, page = proxy.request("GET", "/accounts/login/")
-            assert response.status == 200, page
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-            response, page = proxy.request(
-                "POST",
-                "/accounts/login/",
-                {"csrfmiddlewaretoken": token, "username": "first.pmo", "password": password},
-            )
+            response, page = _log_in(proxy, "first.pmo", password)
             assert response.status == 302, page
             response, page = proxy.request("GET", response.headers["Location"])
             assert response.status == 200, page
@@ -403,6 +409,46 @@ def test_the_deployment_guide_runs_candor_on_postgresql_and_redis(tmp_path):
             # Static files are served by the app after collectstatic.
             stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
             assert proxy.request("GET", stylesheet)[0].status == 200
+
+            # They invite the next person from People; the worker sends the e-mail.
+            _response, page = proxy.request("GET", "/accounts/people/")
+            invitee = {
+                "first_name": "Lin",
+                "last_name": "Wang",
+                "email": "lin.wang@example.com",
+                "username": "lin.wang",
+                "language": "zh-hans",
+                "time_zone": "Asia/Shanghai",
+            }
+            response, page = proxy.request(
+                "POST", "/accounts/people/", {"csrfmiddlewaretoken": _csrf(page), **invitee}
+            )
+            assert response.status == 302, page
+            _wait_until(
+                lambda: any(invitee["email"] in m.to for m in smtp.messages),
+                timeout=60,
+                what="the invitation did not arrive",
+                report=lambda: smtp.report() + "\n" + report(),
+            )
+            text, _html = smtp.parts(smtp.raw[-1])
+            assert f"https://{HOSTNAME}/accounts/join/" in text
+            newcomer = Proxy(port)
+            response, _page = newcomer.request("GET", link_in(text))
+            assert response.status == 302
+            form_path = response.headers["Location"]
+            _response, page = newcomer.request("GET", form_path)
+            new_password = secrets.token_urlsafe(16)
+            response, page = newcomer.request(
+                "POST",
+                form_path,
+                {
+                    "csrfmiddlewaretoken": _csrf(page),
+                    "new_password1": new_password,
+                    "new_password2": new_password,
+                },
+            )
+            assert response.status == 302, page
+            assert _log_in(Proxy(port), "lin.wang", new_password)[0].status == 302
 
             # Plain HTTP (not through the proxy) is sent to HTTPS.
             direct = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
