@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from apps.outbox import services as outbox
 from tests.celery_capture import capture_enqueued
 from tests.factories import PASSWORD, UserFactory
 
@@ -69,7 +70,7 @@ def _set_password(client, link, password=NEW_PASSWORD):
     return client.post(form["Location"], {"new_password1": password, "new_password2": password})
 
 
-def _invite(client, worker, django_capture_on_commit_callbacks, **person):
+def _invite(client, django_capture_on_commit_callbacks, **person):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("people"), person)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -83,7 +84,6 @@ def test_an_invitation_arrives_and_its_link_lets_the_invitee_in_once(
     invited_at = timezone.now()
     _invite(
         client,
-        worker,
         django_capture_on_commit_callbacks,
         first_name="Mei",
         last_name="Chen",
@@ -114,7 +114,6 @@ def test_an_invitation_arrives_and_its_link_lets_the_invitee_in_once(
     login(pmo)
     _invite(
         client,
-        worker,
         django_capture_on_commit_callbacks,
         first_name="Late",
         last_name="Comer",
@@ -155,3 +154,25 @@ def test_an_unknown_address_sends_nothing(client, smtp, worker, django_capture_o
 
     worker.run()
     assert smtp.count() == 0
+
+
+def test_an_invitation_lost_by_the_broker_is_sent_by_the_sweep(
+    login, smtp, worker, pmo, django_capture_on_commit_callbacks
+):
+    client = login(pmo)
+    _invite(
+        client,
+        django_capture_on_commit_callbacks,
+        first_name="Mei",
+        last_name="Chen",
+        email="mei.chen@example.com",
+        username="mei.chen",
+        language="en",
+        time_zone="UTC",
+    )
+    worker.drop()  # the broker lost the message
+
+    outbox.email_sweep(now=timezone.now() + outbox.SWEEP_GRACE + timedelta(seconds=1))
+
+    message = _deliver(worker, smtp, expected=1)
+    assert message["To"] == "mei.chen@example.com"
