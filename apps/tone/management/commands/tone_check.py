@@ -15,6 +15,9 @@ class Command(BaseCommand):
         "(rule, category, start, end, text, message, suggestion). Exits 0 even with findings."
     )
 
+    #: Tests pass the text with call_command(..., stdin=StringIO(...)).
+    stealth_options = ("stdin",)
+
     def add_arguments(self, parser):
         parser.add_argument("--lang", required=True, help=f"one of {', '.join(LANGUAGES)}")
         parser.add_argument("--kind", default=None, help=f"one of {', '.join(KINDS)}")
