@@ -94,6 +94,17 @@ def incident_plan(incident: Incident, now: datetime | None = None) -> Plan:
     return plans_for([incident.pk], now)[incident.pk]
 
 
+def open_remediation(incident: Incident) -> list[ActionItem]:
+    """The plan's actions that fix the current problem and are not done or dropped yet."""
+    return list(
+        ActionItem.objects.filter(
+            incident=incident, kind=ActionItemKind.REMEDIATION, status__in=OPEN_ITEM_STATUSES
+        )
+        .select_related("owner")
+        .order_by("due_at", "pk")
+    )
+
+
 def remedies_for(incident_ids: list[int]) -> dict[int, list[Remedy]]:
     """The remedies offered on these incidents, in the order they were offered."""
     grouped: dict[int, list[Remedy]] = {pk: [] for pk in incident_ids}

@@ -124,12 +124,40 @@ class IncidentStatusForm(forms.Form):
 
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any move of the lifecycle is accepted, so that a move the incident is
+        # not ready for is refused with the service's reason; only the moves
+        # possible now are offered.
         self.fields["status"].choices = [
             (value, IncidentStatus(value).label) for value in incident.allowed_transitions
+        ]
+        self.fields["status"].widget.choices = [
+            (value, IncidentStatus(value).label) for value in incident.next_statuses
         ]
         self.fields["status"].error_messages["invalid_choice"] = _(
             "That status is not a valid next step for this incident."
         )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ResolveForm(forms.Form):
+    """Why the incident is resolved while actions of its plan are still open."""
+
+    reason = forms.CharField(
+        label=_("Why resolve it now"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept on the incident's record, for the team."),
+        error_messages={
+            "required": _("Say why the incident is resolved while actions are still open."),
+            "max_length": _("Keep the reason under %(limit_value)d characters."),
+        },
+    )
+
+    def __init__(self, *args, reason_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

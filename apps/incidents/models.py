@@ -174,6 +174,8 @@ class Incident(models.Model):
     last_update_at = models.DateTimeField(_("last update at"), null=True, blank=True)
     next_update_due_at = models.DateTimeField(_("next update due at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    #: Why it was resolved although actions of its plan were still open (for the team).
+    resolution_reason = models.TextField(_("why it was resolved with work still open"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     #: The disclosure's edit version: a form remembers it, and a save from a
     #: form opened before someone else's save is refused (``EditConflict``).
@@ -226,7 +228,22 @@ class Incident(models.Model):
 
     @property
     def allowed_transitions(self) -> tuple[str, ...]:
+        """The lifecycle's moves from the current status (see ``TRANSITIONS``)."""
         return TRANSITIONS[self.status]
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        """The moves the incident can make now: the lifecycle's, less those it is not ready for.
+
+        The client is "informed" only once the first contact is recorded; an
+        incident is closed only once it was resolved. The status control offers these.
+        """
+        not_ready = set()
+        if self.first_contact_at is None:
+            not_ready.add(IncidentStatus.CLIENT_INFORMED)
+        if self.resolved_at is None:
+            not_ready.add(IncidentStatus.CLOSED)
+        return tuple(status for status in self.allowed_transitions if status not in not_ready)
 
     @property
     def has_impact(self) -> bool:

@@ -24,6 +24,17 @@ from .models import OPEN_STATUSES, Incident, IncidentStatus
 #: The dashboard's query; the apps above refine it: ``filler(incidents, now=...)``.
 DASHBOARD = Slot("dashboard")
 
+#: What the apps above still have open on an incident, asked before it is
+#: resolved (the plan's remediation actions). Fillers get ``incident`` and
+#: return ``{name: [open things]}``; each thing is named by its ``str()``, and
+#: may have an ``owner`` and a ``due_at`` that the confirmation shows.
+OPEN_WORK = Slot("work still open on an incident")
+
+
+def incident_open_work(incident: Incident) -> list:
+    """Everything the apps above still have open on the incident, in their order."""
+    return [item for items in OPEN_WORK.context(incident=incident).values() for item in items]
+
 
 def incidents_for_user(user: AbstractBaseUser) -> QuerySet[Incident]:
     if not user.is_authenticated:

@@ -33,6 +33,7 @@ from .models import (
     IncidentSeverity,
     IncidentStatus,
 )
+from .selectors import incident_open_work
 
 ONE_TICK = timedelta(microseconds=1)
 
@@ -273,10 +274,21 @@ def incident_set_cadence(
 
 @transaction.atomic
 def incident_change_status(
-    *, incident: Incident, actor: Actor, status: str, now: datetime | None = None
+    *,
+    incident: Incident,
+    actor: Actor,
+    status: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Incident:
-    """Move an incident along its lifecycle; only the moves in ``TRANSITIONS``."""
+    """Move an incident along its lifecycle; only the moves in ``TRANSITIONS``.
+
+    Resolving while the apps above still have work open on it (``OPEN_WORK``:
+    the plan's remediation actions) needs a ``reason``; it is kept on the
+    incident and in the event, with what was still open.
+    """
     now = now or timezone.now()
+    reason = (reason or "").strip()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if status not in TRANSITIONS[incident.status]:
         raise ValidationError(
@@ -296,20 +308,38 @@ def incident_change_status(
         )
     if status == IncidentStatus.CLOSED and incident.resolved_at is None:
         raise ValidationError(_("Resolve the incident before closing it."), code="not_resolved")
+    open_work = incident_open_work(incident) if status == IncidentStatus.RESOLVED else []
+    if open_work and not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _(
+                        "Actions of the plan are still open: "
+                        "say why the incident is resolved anyway."
+                    ),
+                    code="reason_required",
+                )
+            }
+        )
 
     previous = incident.status
     before = snapshot(incident, STATUS_FIELDS)
     incident.status = status
+    data = {}
     if status == IncidentStatus.RESOLVED:
         # The cadence stops: a resolved incident owes the client no more updates.
         incident.resolved_at = now
         incident.next_update_due_at = None
+        incident.resolution_reason = reason
+        if reason:
+            data = {"reason": reason, "open_work": [str(item) for item in open_work]}
     elif status == IncidentStatus.CLOSED:
         incident.closed_at = now
         incident.next_update_due_at = None
     elif previous == IncidentStatus.RESOLVED:
         # Reopened: the client is owed an update again, one cadence from now.
         incident.resolved_at = None
+        incident.resolution_reason = ""
         incident.next_update_due_at = now + incident.update_cadence
     incident.save()
     record_changes(
@@ -319,6 +349,7 @@ def incident_change_status(
         before=before,
         fields=STATUS_FIELDS,
         incident=incident,
+        data=data,
         now=now,
     )
     STATUS_CHANGED.check(incident=incident, previous=previous, actor=actor, now=now)
@@ -326,12 +357,14 @@ def incident_change_status(
 
 
 #: What a change of status may move, as its event records it.
-STATUS_FIELDS = ("status", "resolved_at", "closed_at", "next_update_due_at")
+STATUS_FIELDS = ("status", "resolved_at", "closed_at", "next_update_due_at", "resolution_reason")
 
 
-def incident_resolve(*, incident: Incident, actor: Actor, now: datetime | None = None) -> Incident:
+def incident_resolve(
+    *, incident: Incident, actor: Actor, reason: str = "", now: datetime | None = None
+) -> Incident:
     return incident_change_status(
-        incident=incident, actor=actor, status=IncidentStatus.RESOLVED, now=now
+        incident=incident, actor=actor, status=IncidentStatus.RESOLVED, reason=reason, now=now
     )
 
 

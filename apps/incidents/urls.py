@@ -13,5 +13,6 @@ urlpatterns = [
     path("incidents/<int:pk>/edit/", views.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/history/", views.incident_history, name="incident_history"),
     path("incidents/<int:pk>/status/", views.incident_change_status, name="incident_status"),
+    path("incidents/<int:pk>/resolve/", views.incident_resolve, name="incident_resolve"),
     path("incidents/<int:pk>/cadence/", views.incident_set_cadence, name="incident_cadence"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,16 +12,19 @@ from django.views.decorators.http import require_POST
 from apps.core.concurrency import EditConflict
 from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
+from apps.core.pages import bound, confirm_page
 from apps.events.pages import history_context
 from apps.events.selectors import incident_actors, incident_events
 from apps.projects.selectors import Access, get_project_for_user
 
 from . import services
-from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm
+from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm, ResolveForm
+from .models import IncidentStatus
 from .pages import render_incident_page
 from .selectors import (
     dashboard_incidents,
     get_incident_for_user,
+    incident_open_work,
     projects_to_declare_in,
     recently_resolved_incidents,
 )
@@ -114,9 +118,13 @@ def incident_change_status(request, pk: int):
     incident, access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = IncidentStatusForm(request.POST, incident=incident)
     if form.is_valid():
+        status = form.cleaned_data["status"]
+        if status == IncidentStatus.RESOLVED and incident_open_work(incident):
+            # Actions are still open: the PM confirms, and says why, first.
+            return redirect(reverse("incident_resolve", args=[incident.pk]))
         try:
             incident = services.incident_change_status(
-                incident=incident, actor=request.user, status=form.cleaned_data["status"]
+                incident=incident, actor=request.user, status=status
             )
         except ValidationError as exc:
             add_service_errors(form, exc, field="status")
@@ -127,6 +135,40 @@ def incident_change_status(request, pk: int):
             )
             return redirect(incident)
     return render_incident_page(request, incident, access, status=400, status_form=form)
+
+
+@login_required
+def incident_resolve(request, pk: int):
+    """Resolve the incident, after a look at what is still open on it and why resolve anyway.
+
+    The reason is needed only while work is open (the plan's remediation
+    actions); the service refuses to resolve without it all the same.
+    """
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
+    open_work = incident_open_work(incident)
+    form = ResolveForm(bound(request), reason_required=bool(open_work))
+    context = {
+        "incident": incident,
+        "project": incident.project,
+        "open_work": open_work,
+        "form": form,
+        "can_act": IncidentStatus.RESOLVED in incident.next_statuses,
+    }
+
+    def resolve():
+        if not form.is_valid():
+            return render(request, "incidents/resolve.html", context | {"error": None}, status=400)
+        services.incident_resolve(
+            incident=incident, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("The incident is now “%(status)s”.")
+            % {"status": IncidentStatus(IncidentStatus.RESOLVED).label},
+        )
+        return redirect(incident)
+
+    return confirm_page(request, "incidents/resolve.html", context, resolve)
 
 
 @login_required

@@ -148,7 +148,10 @@ def test_done_and_dropped_actions_are_not_reminded(beat, item, pm, change):
 
 def test_actions_of_a_resolved_incident_are_not_reminded(beat, item, informed):
     incident_change_status(
-        incident=informed, status=IncidentStatus.RESOLVED, actor=informed.declared_by
+        incident=informed,
+        status=IncidentStatus.RESOLVED,
+        reason="The client accepted the workaround.",
+        actor=informed.declared_by,
     )
 
     assert beat.scan(at=item.due_at + HOUR) == []

@@ -26,7 +26,10 @@ HOUR = timedelta(hours=1)
 def _close(incident):
     for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
         incident = incident_change_status(
-            incident=incident, status=status, actor=incident.declared_by
+            incident=incident,
+            status=status,
+            reason="The client takes over the rest.",
+            actor=incident.declared_by,
         )
     return incident
 
