@@ -110,16 +110,20 @@ def check(
     if not text or not text.strip():
         return []
     quoted = [m.span() for m in _QUOTES.finditer(text)]
+    folded = _fold(text) if language == EN else text
+    starts = _word_starts(folded) if language == EN else None
     findings: list[Finding] = []
     for rule in rules(language):
         if rule.id in disabled_rules:
             continue
         if rule.detector in ("missing_apology", "missing_next_update"):
-            if kind in rule.kinds and not _has_piece(rule, text, language):
+            if kind in rule.kinds and not _has_piece(rule, folded, language):
                 findings.append(_finding(rule, 0, 0, ""))
             continue
-        for start, end in _matches(rule, text, language):
-            if _inside(quoted, start, end) or not _stands(rule, text, start, end, language):
+        for start, end in _matches(rule, text, folded, starts, language):
+            if _inside(quoted, start, end):
+                continue
+            if not _stands(rule, text, folded, start, end, language):
                 continue
             findings.append(_finding(rule, start, end, text[start:end]))
     return _prune(findings)
@@ -139,27 +143,87 @@ def _finding(rule: Rule, start: int, end: int, matched: str) -> Finding:
     )
 
 
-def _matches(rule: Rule, text: str, language: str):
+def _fold(text: str) -> str:
+    """The text in lower case, with the same length (so offsets carry over)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _word_starts(folded: str) -> dict[str, list[int]]:
+    """Where each word of the (lower-cased) text begins."""
+    index: dict[str, list[int]] = {}
+    for m in _EN_WORD.finditer(folded):
+        index.setdefault(m.group().replace("’", "'"), []).append(m.start())
+    return index
+
+
+def _matches(rule: Rule, text: str, folded: str, starts, language: str):
     if rule.detector == "shouting":
         yield from _shouting(rule, text)
         return
-    for m in rule.pattern.finditer(text):
-        if m.end() > m.start():
-            yield m.start(), m.end()
+    if rule.pattern is not None and starts is not None and rule.first_words:
+        yield from _anchored_matches(rule, folded, starts)
+    elif rule.pattern is not None:
+        yield from _phrase_matches(rule.pattern, folded, language)
+    if rule.regex is not None:
+        for m in rule.regex.finditer(text):
+            if m.end() > m.start():
+                yield m.start(), m.end()
+
+
+def _anchored_matches(rule: Rule, folded: str, starts: dict[str, list[int]]):
+    """English phrases tried only where a word they can begin with stands: a
+    message of 2,000 characters has a few hundred words, and most rules' first
+    words are not among them."""
+    positions = sorted(p for w in rule.first_words for p in starts.get(w, ()))
+    after = 0
+    for pos in positions:
+        if pos < after:
+            continue
+        m = rule.pattern.match(folded, pos)
+        if m is not None and m.end() > pos:
+            after = m.end()
+            yield pos, m.end()
+
+
+def _phrase_matches(pattern: re.Pattern, folded: str, language: str, lo: int = 0, hi=None):
+    """Matches of a phrase pattern; in English only those that begin a word."""
+    hi = len(folded) if hi is None else hi
+    pos = lo
+    while True:
+        m = pattern.search(folded, pos, hi)
+        if m is None:
+            return
+        start, end = m.span()
+        if end == start:
+            pos = start + 1
+            continue
+        if (
+            language == EN
+            and start > 0
+            and folded[start].isalnum()
+            and (folded[start - 1].isalnum() or folded[start - 1] in "_'’")
+        ):
+            pos = start + 1
+            continue
+        yield start, end
+        pos = end
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(qs <= start and end <= qe for qs, qe in spans)
 
 
-def _stands(rule: Rule, text: str, start: int, end: int, language: str) -> bool:
+def _stands(rule: Rule, text: str, folded: str, start: int, end: int, language: str) -> bool:
     """Steps 3 to 6 of the module docstring: whether a candidate match stays a finding."""
     if language == ZH and rule.boundaries and not segment.on_word_boundaries(text, start, end):
         return False
     if rule.exceptions is not None:
         lo, hi = max(0, start - 40), min(len(text), end + 40)
-        for m in rule.exceptions.finditer(text, lo, hi):
-            if m.start() < end and start < m.end():
+        for es, ee in _phrase_matches(rule.exceptions, folded, language, lo, hi):
+            if es < end and start < ee:
                 return False
     if rule.negatable and _negated(text, start, language):
         return False
@@ -233,9 +297,10 @@ def _has_piece(rule: Rule, text: str, language: str) -> bool:
     """Apology: any of the rule's phrases. Next update: a sentence naming both a
     follow-up (the rule's phrases) and a concrete time (``timeexpr``)."""
     if rule.detector == "missing_apology":
-        return rule.pattern is not None and rule.pattern.search(text) is not None
+        return next(_phrase_matches(rule.pattern, text, language), None) is not None
     for sentence in _sentences(text):
-        if rule.pattern.search(sentence) and timeexpr.has_time(sentence, language):
+        named = next(_phrase_matches(rule.pattern, sentence, language), None) is not None
+        if named and timeexpr.has_time(sentence, language):
             return True
     return False
 

@@ -65,7 +65,13 @@ class Rule:
     suggestion: str
     #: The explanation by UI language (always holds the rule's own language).
     messages: tuple[tuple[str, str], ...]
+    #: The plain phrases (English: lower case, to run on the lower-cased text).
     pattern: re.Pattern | None
+    #: The regular expressions, case-insensitive, run on the text as given.
+    regex: re.Pattern | None = None
+    #: English: the words a phrase can begin with; the engine tries the pattern
+    #: only where one of them stands (empty: try everywhere).
+    first_words: frozenset[str] = frozenset()
     exceptions: re.Pattern | None = None
     negatable: bool = False
     unless_dated: bool = False
@@ -117,27 +123,55 @@ def _phrase_regex(phrase: str, language: str) -> str:
 
 
 def _bounded(phrase: str, body: str, language: str) -> str:
-    """English phrases match whole words only (Chinese boundaries come from jieba)."""
+    """English phrases end on a word boundary; the engine checks where they begin
+    (a leading look-behind would stop the regex engine from skipping ahead to the
+    phrase's first letter, and make the check ten times slower). Chinese
+    boundaries come from jieba."""
     if language != EN:
         return body
     core = re.sub(r"[{}|]", "", phrase)
-    left = r"(?<![\w'’])" if core[:1].isalnum() else ""
     right = r"(?![\w])" if core[-1:].isalnum() else ""
-    return f"{left}(?:{body}){right}"
+    return f"(?:{body}){right}"
+
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_FIRST_WORD = re.compile(r"[\w'’]+")
+
+
+def _first_words(phrases: list[str]) -> frozenset[str]:
+    """Every word an English phrase can start with ({a|b|} alternatives expanded)."""
+    words: set[str] = set()
+    for phrase in phrases:
+        variants = [""]
+        for i, piece in enumerate(_BRACES.split(phrase.lower())):
+            options = piece.split("|") if i % 2 else [piece]
+            variants = [v + o for v in variants for o in options][:5000]
+        for variant in variants:
+            m = _FIRST_WORD.match(variant.lstrip())
+            if m is None:
+                return frozenset()
+            words.add(m.group().replace("’", "'"))
+    return frozenset(words)
 
 
 def _compile(phrases: list[str], regexes: list[str], language: str, where: str):
+    """English phrases are compiled in lower case, to run on the lower-cased text
+    without IGNORECASE (much faster); regular expressions keep IGNORECASE."""
+    if language == EN:
+        phrases = [p.lower() for p in phrases]
     parts = [
         _bounded(p, _phrase_regex(p, language), language)
         for p in sorted(phrases, key=len, reverse=True)
     ]
-    parts += [f"(?:{r})" for r in regexes]
-    if not parts:
-        return None
     try:
-        return re.compile("|".join(parts), re.IGNORECASE)
+        flags = 0 if language == EN else re.IGNORECASE
+        phrase_re = re.compile("|".join(parts), flags) if parts else None
+        regex_re = (
+            re.compile("|".join(f"(?:{r})" for r in regexes), re.IGNORECASE) if regexes else None
+        )
     except re.error as exc:
         raise RuleError(f"{where}: bad pattern: {exc}") from None
+    return phrase_re, regex_re
 
 
 def _strings(value, where: str, key: str) -> list[str]:
@@ -176,11 +210,11 @@ def _rule(raw: dict, language: str, category: str, about: dict, defaults: dict, 
         raise RuleError(f"{where}: a missing-piece rule lists the kinds that need it")
     phrases = _strings(data.get("patterns"), where, "patterns")
     regexes = _strings(data.get("regex"), where, "regex")
-    pattern = _compile(phrases, regexes, language, where)
-    if pattern is None and detector is None:
+    pattern, regex = _compile(phrases, regexes, language, where)
+    if pattern is None and regex is None and detector is None:
         raise RuleError(f"{where}: a rule needs patterns, regex or a detector")
     exception_phrases = _strings(data.get("exceptions"), where, "exceptions")
-    exceptions = _compile(exception_phrases, [], language, where)
+    exceptions, _none = _compile(exception_phrases, [], language, where)
     examples = data.get("examples") or {}
     flag = _strings(examples.get("flag"), where, "examples.flag")
     passing = _strings(examples.get("pass"), where, "examples.pass")
@@ -200,6 +234,8 @@ def _rule(raw: dict, language: str, category: str, about: dict, defaults: dict, 
         suggestion=data["suggestion"].strip(),
         messages=tuple(sorted(messages.items())),
         pattern=pattern,
+        regex=regex,
+        first_words=_first_words(phrases) if language == EN else frozenset(),
         exceptions=exceptions,
         negatable=bool(data.get("negatable", False)),
         unless_dated=bool(data.get("unless_dated", False)),
