@@ -8,7 +8,9 @@ import sys
 
 from bench.setup import configure, recreate_database
 
-BENCHMARKS = ("scan", "statuspage")
+BENCHMARKS = ("scan", "statuspage", "tone")
+#: Benchmarks that need no database.
+NO_DATABASE = {"tone"}
 
 
 def run_scan() -> bool:
@@ -35,6 +37,16 @@ def run_statuspage() -> bool:
     return result["met"]
 
 
+def run_tone() -> bool:
+    from bench import report, tone
+
+    result = tone.run()
+    text = tone.markdown(result)
+    print(text)
+    report.write_section("tone", text)
+    return result["met"]
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHMARKS)
     unknown = set(chosen) - set(BENCHMARKS)
@@ -42,16 +54,19 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s) {sorted(unknown)}; choose from {BENCHMARKS}", file=sys.stderr)
         return 2
     url = configure()
-    recreate_database(url)
+    needs_database = bool(set(chosen) - NO_DATABASE)
+    if needs_database:
+        recreate_database(url)
 
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if needs_database:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
-    runners = {"scan": run_scan, "statuspage": run_statuspage}
+    runners = {"scan": run_scan, "statuspage": run_statuspage, "tone": run_tone}
     results = [runners[name]() for name in BENCHMARKS if name in chosen]
     return 0 if all(results) else 1
 
