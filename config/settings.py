@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     # (pyproject.toml's import-linter contract checks it).
     "apps.core",
     "apps.events",
-    "apps.accounts",
     "apps.outbox",
+    "apps.accounts",
     "apps.notifications",
     "apps.projects",
     "apps.incidents",
@@ -177,12 +177,6 @@ if min(_account_limits) < 1:
         "INVITATION_TIMEOUT_DAYS, PASSWORD_RESET_TIMEOUT_HOURS, PASSWORD_RESET_LIMIT_PER_ADDRESS, "
         "PASSWORD_RESET_LIMIT_PER_EMAIL and PASSWORD_RESET_WINDOW_MINUTES must be positive."
     )
-# Account e-mails (invitations, password resets) are written to the outbox
-# like every other e-mail, so a broker or SMTP outage delays them and loses
-# none. Accounts and the outbox are sibling layers that never import each
-# other: the configuration names the function that queues them.
-ACCOUNTS_EMAIL_QUEUE = "apps.outbox.services.email_enqueue"
-
 # --- Languages and time -------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.module_loading import import_string
+
+from apps.outbox.services import email_enqueue
 
 from .models import Language
 from .selectors import profile_for
@@ -36,8 +37,7 @@ def queue_account_email(
         subject = render_to_string(f"accounts/email/{template}_subject.txt", values)
         body_text = render_to_string(f"accounts/email/{template}_body.txt", values)
         body_html = render_to_string(f"accounts/email/{template}_body.html", values)
-    enqueue = import_string(settings.ACCOUNTS_EMAIL_QUEUE)
-    enqueue(
+    email_enqueue(
         key=key,
         to=user.email,
         subject=subject,
