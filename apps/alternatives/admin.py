@@ -9,7 +9,7 @@ from apps.core.forms import add_service_errors
 from apps.incidents.services import ensure_not_closed
 
 from . import services
-from .models import DECISION_TEXTS, REJECTION_TEXTS, Alternative, Decision
+from .models import DECISION_TEXTS, REJECTION_TEXTS, Alternative, Decision, Rejection
 
 
 class AlternativeAdminForm(forms.ModelForm):
@@ -70,9 +70,27 @@ class AlternativeAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
+class RejectionInline(admin.TabularInline):
+    """The alternatives the decision set aside, each with its reason: history, read only."""
+
+    model = Rejection
+    fields = ("alternative", *columns("reason"))
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
     """Decisions are history: read here, recorded (and superseded) only in the app."""
+
+    inlines = (RejectionInline,)
 
     list_display = (
         "alternative",

@@ -6,17 +6,18 @@ its project, so an id from elsewhere is reported next to its field.
 """
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.communications.models import Meeting, MeetingStatus
 from apps.communications.selectors import update_recipients
-from apps.core.bilingual import columns
+from apps.core.bilingual import LANGUAGES, column, columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
 from apps.core.fields import (
     AMOUNT,
@@ -41,7 +42,7 @@ from apps.projects.models import ClientContact
 
 from .models import Alternative, AlternativeStatus, Decision
 from .selectors import agreeing_team, decidable_alternatives, decision_meetings
-from .services import ALTERNATIVE_FIELDS
+from .services import ALTERNATIVE_FIELDS, reason_field
 
 #: A schedule impact beyond ten years either way is a typing mistake.
 MAX_IMPACT_DAYS = 3650
@@ -213,14 +214,6 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         rows=4,
         help_text=_("The reasons the client and the team chose it."),
     )
-    others_reason_en, others_reason_zh_hans = text_pair(
-        _("Why the other alternatives were not chosen"),
-        rows=3,
-        help_text=_(
-            "The proposed alternatives not chosen are set aside with this reason; "
-            "the client may read it."
-        ),
-    )
     expected_current_decision = forms.CharField(required=False, widget=forms.HiddenInput)
     send_anyway = send_anyway_field()
 
@@ -256,11 +249,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         self.fields["team_agreed"].queryset = agreeing_team(incident)
         # The decision is mailed to them: each should read it in their language.
         self._mailed_to = update_recipients(incident)
-        # The reason for the others matters only when other proposed ones remain.
-        proposed = [a for a in alternatives if a.status == AlternativeStatus.PROPOSED]
-        if not proposed or len(alternatives) < 2:
-            for name in columns("others_reason"):
-                del self.fields[name]
+        self._add_reasons(alternatives)
         self.helper = FormHelper()
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
@@ -276,10 +265,71 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
             ),
             bilingual_help(),
             bilingual_row("rationale"),
-            *([bilingual_row("others_reason")] if "others_reason_en" in self.fields else []),
+            *self._reasons_layout(),
             readers_warning(),
             Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
         )
+
+    def _add_reasons(self, alternatives) -> None:
+        """A reason for each proposed alternative, in both languages: each not chosen needs one.
+
+        With one alternative only, there is nothing to set aside.
+        """
+        self._proposed = (
+            [a for a in alternatives if a.status == AlternativeStatus.PROPOSED]
+            if len(alternatives) > 1
+            else []
+        )
+        for alternative in self._proposed:
+            label = gettext("Why not “%(title)s”") % {"title": alternative.title}
+            fields = text_pair(
+                label,
+                rows=2,
+                help_text=_("The client may read it. Not needed for the alternative chosen."),
+            )
+            for language, form_field in zip(LANGUAGES, fields, strict=True):
+                if language != "en":
+                    form_field.help_text = ""
+                self.fields[reason_field(alternative.pk, language)] = form_field
+
+    def _reasons_layout(self) -> list:
+        if not self._proposed:
+            return []
+        return [
+            Fieldset(
+                _("Why the other alternatives were not chosen"),
+                *(
+                    Div(
+                        bilingual_row(f"reason_{alternative.pk}"),
+                        css_class="rejection-reason",
+                        data_alternative=str(alternative.pk),
+                    )
+                    for alternative in self._proposed
+                ),
+            )
+        ]
+
+    def _clean_reasons(self, cleaned: dict) -> None:
+        """The reasons by alternative (``rejection_reasons``), one needed for each not chosen."""
+        chosen = cleaned.get("alternative")
+        reasons = {}
+        for alternative in self._proposed:
+            given = {
+                column("reason", language): (
+                    cleaned.pop(reason_field(alternative.pk, language), "") or ""
+                ).strip()
+                for language in LANGUAGES
+            }
+            if chosen is not None and chosen.pk == alternative.pk:
+                continue
+            if not any(given.values()):
+                self.add_error(
+                    reason_field(alternative.pk),
+                    gettext("Say why “%(title)s” was not chosen, in English or in Chinese.")
+                    % {"title": alternative.title},
+                )
+            reasons[alternative.pk] = given
+        cleaned["rejection_reasons"] = reasons
 
     def _suggest_delivery(self, incident: Incident, alternatives, alternative_id) -> None:
         """Tick the alternative the user came for, and suggest the delivery date it leads to."""
@@ -310,6 +360,7 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         require_one_language(
             self, "rationale", _("Say why this alternative was chosen, in English or in Chinese.")
         )
+        self._clean_reasons(cleaned)
         alternative = cleaned.get("alternative")
         texts = {name: cleaned.get(name, "") for name in columns("rationale")}
         if alternative is not None:

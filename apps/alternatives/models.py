@@ -181,3 +181,40 @@ class Decision(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class Rejection(models.Model):
+    """An alternative a decision set aside, with its own reason (the client may read it).
+
+    The alternative keeps the reason it was last set aside with; the decision
+    keeps, for each alternative it set aside, the reason given then.
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="rejections", verbose_name=_("decision")
+    )
+    alternative = models.ForeignKey(
+        Alternative,
+        on_delete=models.PROTECT,
+        related_name="rejections",
+        verbose_name=_("alternative"),
+    )
+    reason_en, reason_zh_hans = pair(models.TextField, _("why it was not chosen"), blank=True)
+    reason = Bilingual()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("alternative set aside")
+        verbose_name_plural = _("alternatives set aside")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "alternative"], name="one_rejection_per_decision_alternative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason_en="") | ~models.Q(reason_zh_hans=""),
+                name="rejection_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alternative.title

@@ -11,7 +11,7 @@ from apps.incidents.models import Incident
 from apps.projects.models import ClientContact
 from apps.projects.selectors import project_team
 
-from .models import Alternative, AlternativeStatus, Decision
+from .models import Alternative, AlternativeStatus, Decision, Rejection
 
 
 def alternatives_for(incident_ids: list[int]) -> dict[int, list[Alternative]]:
@@ -61,6 +61,12 @@ def _decisions(filters: Q) -> list[Decision]:
             Prefetch(
                 "team_agreed",
                 queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+            ),
+            Prefetch(
+                "rejections",
+                queryset=Rejection.objects.select_related("alternative").order_by(
+                    "alternative__created_at", "alternative__pk"
+                ),
             ),
         )
         .order_by("-recorded_at", "-pk")

@@ -4,7 +4,7 @@ Each service takes the acting user (``actor``) and records its event in the
 same transaction (see ``docs/events.md``).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from .models import (
     Alternative,
     AlternativeStatus,
     Decision,
+    Rejection,
 )
 
 #: The columns of the texts the client compares, in both languages.
@@ -231,7 +233,8 @@ def current_decision(incident: Incident) -> Decision | None:
 # --- recording a decision, step by step ------------------------------------------------
 
 #: The texts a decision takes: why this one (kept on the decision), and why not
-#: the others (kept on each alternative it sets aside).
+#: the others, when they are not given a reason each (kept on each alternative
+#: it sets aside, and on the decision's rejections).
 DECISION_INPUTS = (*DECISION_TEXTS, "others_reason")
 
 
@@ -306,24 +309,47 @@ def _check_agreement(
     return _Agreement(rationale, decided_at, client_agreed, team_agreed, meeting)
 
 
+def reason_field(alternative_id: int, language: str = "en") -> str:
+    """The name the reason an alternative is set aside with goes by, in a form and its errors."""
+    return column(f"reason_{alternative_id}", language)
+
+
 def _others_to_set_aside(
-    incident: Incident, chosen: Alternative, others_reason: dict[str, str]
-) -> list[Alternative]:
-    """The other proposed alternatives, which the decision sets aside with a reason."""
+    incident: Incident,
+    chosen: Alternative,
+    reasons: Mapping[int, Mapping[str, str]],
+    others_reason: dict[str, str],
+) -> list[tuple[Alternative, dict[str, str]]]:
+    """The other proposed alternatives, each with the reason the decision sets it aside with.
+
+    Each has its own (``reasons``, by alternative, as ``reason_en`` /
+    ``reason_zh_hans``), else the one given for all (``others_reason``);
+    one that has neither is refused, next to its own reason.
+    """
     others = list(
         Alternative.objects.select_for_update()
         .filter(incident=incident, status=AlternativeStatus.PROPOSED)
         .exclude(pk=chosen.pk)
+        .order_by("created_at", "pk")
     )
-    if others and not any(others_reason.values()):
-        raise ValidationError(
-            {
-                "others_reason_en": _(
-                    "Say why the other alternatives were not chosen, in English or in Chinese."
-                )
-            }
-        )
-    return others
+    found, missing = [], {}
+    for other in others:
+        given = reasons.get(other.pk) or {}
+        own = {
+            column("rejection_reason", language): (
+                given.get(column("reason", language)) or ""
+            ).strip()
+            for language in LANGUAGES
+        }
+        reason = own if any(own.values()) else _as_rejection(others_reason, "others_reason")
+        if not any(reason.values()):
+            missing[reason_field(other.pk)] = _(
+                "Say why “%(title)s” was not chosen, in English or in Chinese."
+            ) % {"title": other.title}
+        found.append((other, reason))
+    if missing:
+        raise ValidationError(missing)
+    return found
 
 
 def _replaced_reason(agreement: _Agreement) -> dict[str, str]:
@@ -351,8 +377,7 @@ def _write_decision(
     incident: Incident,
     chosen: Alternative,
     current: Decision | None,
-    others: list[Alternative],
-    others_reason: dict[str, str],
+    others: list[tuple[Alternative, dict[str, str]]],
     agreement: _Agreement,
     actor: Actor,
     now: datetime,
@@ -377,24 +402,23 @@ def _write_decision(
                 supersedes=current,
                 **agreement.rationale,
             )
-            if current is not None:
+            set_aside = [(current.alternative, _replaced_reason(agreement))] if current else []
+            for other, reason in [*set_aside, *others]:
                 _set_aside(
-                    current.alternative,
-                    incident=incident,
-                    actor=actor,
-                    reason=_replaced_reason(agreement),
-                    now=now,
-                    decision=decision,
+                    other, incident=incident, actor=actor, reason=reason, now=now, decision=decision
                 )
-            for other in others:
-                _set_aside(
-                    other,
-                    incident=incident,
-                    actor=actor,
-                    reason=_as_rejection(others_reason, "others_reason"),
-                    now=now,
+            Rejection.objects.bulk_create(
+                Rejection(
                     decision=decision,
+                    alternative=other,
+                    **{
+                        column("reason", language): reason[column("rejection_reason", language)]
+                        for language in LANGUAGES
+                    },
                 )
+                for other, reason in [*set_aside, *others]
+                if any(reason.values())
+            )
             chosen.status = AlternativeStatus.CHOSEN
             for name in REJECTION_COLUMNS:
                 setattr(chosen, name, "")
@@ -482,16 +506,19 @@ def decision_record(
     decided_at: datetime | None = None,
     meeting: Meeting | None = None,
     delivery_date: date | None = None,
+    rejection_reasons: Mapping[int, Mapping[str, str]] | None = None,
     now: datetime | None = None,
     **texts: str,
 ) -> Decision:
     """Record the alternative chosen together with the client.
 
     ``texts`` are by column: why this alternative (``rationale_en``,
-    ``rationale_zh_hans``; one at least) and why not the others
-    (``others_reason_en``, ``others_reason_zh_hans``; needed while other
-    proposed alternatives remain). ``delivery_date``, when given and not the
-    project's date already, is the new committed delivery date agreed with it.
+    ``rationale_zh_hans``; one at least). Each other proposed alternative is
+    set aside with its own reason: ``rejection_reasons`` maps its id to
+    ``{"reason_en": …, "reason_zh_hans": …}``; ``others_reason_en`` /
+    ``others_reason_zh_hans`` is the reason of those not given one.
+    ``delivery_date``, when given and not the project's date already, is the
+    new committed delivery date agreed with it.
 
     Steps: lock the incident (decisions on one incident are taken one at a
     time); refuse if the current decision is not the one the user saw;
@@ -518,13 +545,12 @@ def decision_record(
         meeting=meeting,
         now=now,
     )
-    others = _others_to_set_aside(incident, chosen, others_reason)
+    others = _others_to_set_aside(incident, chosen, rejection_reasons or {}, others_reason)
     decision = _write_decision(
         incident=incident,
         chosen=chosen,
         current=current,
         others=others,
-        others_reason=others_reason,
         agreement=agreement,
         actor=actor,
         now=now,
@@ -536,6 +562,10 @@ def decision_record(
         incident = incident_change_status(
             incident=incident, actor=actor, status=IncidentStatus.PLAN_AGREED, now=now
         )
+    # Each contact's e-mail lists the alternatives set aside: read them once for all.
+    prefetch_related_objects(
+        [decision], Prefetch("rejections", queryset=Rejection.objects.select_related("alternative"))
+    )
     notify_contacts(
         incident=incident,
         kind="decision",

@@ -535,7 +535,7 @@ def test_recording_the_decision_of_a_meeting(informed, propose, held_meeting, pm
             "client_agreed": [str(contact.pk)],
             "team_agreed": [str(pm.pk)],
             "rationale_en": "Full scope matters more than the date.",
-            "others_reason_en": "Real-time dispatch cannot wait.",
+            f"reason_{launch.pk}_en": "Real-time dispatch cannot wait.",
             "expected_current_decision": "",
             "send_anyway": "on",
         },
@@ -567,7 +567,8 @@ def test_the_reasons_of_a_decision_are_taken_in_both_languages(
         | {
             "rationale_en": "",
             "rationale_zh_hans": "范围比日期重要。",
-            "others_reason_zh_hans": "实时调度等不了。",
+            f"reason_{launch.pk}_en": "Not acceptable.",
+            f"reason_{launch.pk}_zh_hans": "实时调度等不了。",
         },
     )
 
@@ -589,7 +590,7 @@ def test_a_team_member_records_a_decision_without_a_meeting(
     client = login(team_member)
     html = client.get(url).content.decode()
     assert _expected_decision(html) == ""
-    assert "others_reason" not in html  # nothing else is proposed
+    assert 'name="reason_' not in html  # nothing else is proposed
 
     response = client.post(
         url,
@@ -634,14 +635,16 @@ def test_without_alternatives_the_form_asks_for_them_first(informed, pm, login):
 
 
 def _decision_data(alternative, contact, user, /, **overrides):
+    """A valid decision for ``alternative``; each other proposed one gets its reason."""
+    others = Alternative.objects.filter(incident=alternative.incident_id, status="proposed")
     data = {
+        **{f"reason_{other.pk}_en": "Not acceptable." for other in others},
         "alternative": str(alternative.pk),
         "decided_at": "2025-03-10T08:00",
         "meeting": "",
         "client_agreed": [str(contact.pk)],
         "team_agreed": [str(user.pk)],
         "rationale_en": KEPT,
-        "others_reason_en": "Not acceptable.",
         "expected_current_decision": "",
         # In English only, for a contact who reads Chinese (see test_decision_languages.py).
         "send_anyway": "on",
@@ -675,11 +678,7 @@ def _decision_data(alternative, contact, user, /, **overrides):
         ("client_agreed", ["x"], "Choose contacts of this project&#x27;s client."),
         ("team_agreed", [], "Name who agreed for the team."),
         ("team_agreed", ["stranger"], "Choose people from this project&#x27;s team."),
-        (
-            "others_reason_en",
-            "  ",
-            "Say why the other alternatives were not chosen, in English or in Chinese.",
-        ),
+        ("reason", "  ", "Say why “Alternative 2” was not chosen, in English or in Chinese."),
         ("expected_current_decision", "x", "This form is out of date or damaged: reload the page."),
         (
             "expected_current_decision",
@@ -713,6 +712,8 @@ def test_bad_decision_input_is_explained_and_kept(
         return str(stand_ins[v][field]()) if v in stand_ins else v
 
     value = [resolve(v) for v in value] if isinstance(value, list) else resolve(value)
+    if field == "reason":  # the reason the other proposed alternative is set aside with
+        field = f"reason_{_launch.pk}_en"
     data = _decision_data(extend, contact, pm, **{field: value})
 
     response = login(pm).post(reverse("decision_record", args=[informed.pk]), data)
