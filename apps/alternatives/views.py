@@ -106,12 +106,13 @@ def alternative_reject(request, pk: int, alternative_pk: int):
 
 @login_required
 def alternative_compare(request, pk: int):
-    incident, _access = get_incident_for_user(request.user, pk)
+    incident, access = get_incident_for_user(request.user, pk)
     return render(
         request,
         "alternatives/compare.html",
         {
             "incident": incident,
+            "can_choose": access.can_contribute and not incident.is_closed,
             "alternatives": incident_alternatives(incident),
             "decisions": incident_decisions(incident),
             "now": timezone.now(),
