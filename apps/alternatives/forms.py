@@ -365,7 +365,17 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         texts = {name: cleaned.get(name, "") for name in columns("rationale")}
         if alternative is not None:
             texts |= {name: getattr(alternative, name) for name in columns("title")}
-        check_readers(self, self._mailed_to, texts, ("title", "rationale"), DECISION_TEXT_LABELS)
+        # The e-mail lists the others with their reasons: those count too.
+        labels = dict(DECISION_TEXT_LABELS)
+        titles = {a.pk: a.title for a in self._proposed}
+        for pk, reason in cleaned.get("rejection_reasons", {}).items():
+            for language in LANGUAGES:
+                texts[column(f"reason_{pk}", language)] = reason[column("reason", language)]
+            labels[f"reason_{pk}"] = gettext("reason for setting “%(title)s” aside") % {
+                "title": titles[pk]
+            }
+        names = ("title", "rationale", *(name for name in labels if name.startswith("reason_")))
+        check_readers(self, self._mailed_to, texts, names, labels)
         return cleaned
 
     def clean_expected_current_decision(self) -> int | None:

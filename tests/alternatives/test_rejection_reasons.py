@@ -263,3 +263,34 @@ def test_the_status_page_costs_the_same_for_1_or_4_alternatives_set_aside(
         return len(captured.captured_queries)
 
     assert page_queries(1) == page_queries(4)
+
+
+def test_a_reason_missing_a_mailed_readers_language_is_pointed_out(
+    informed, three, pm, contact, project, login
+):
+    extend, cut, staff = three
+    ClientContactFactory(
+        project=project, name="Helen Zhang", email="helen@client.example.com", language="zh-hans"
+    )
+    data = _form(
+        extend,
+        contact,
+        pm,
+        rationale_zh_hans="范围比日期重要。",
+        send_anyway="",
+        **{
+            f"reason_{cut.pk}_en": SCOPE[0],
+            f"reason_{cut.pk}_zh_hans": SCOPE[1],
+            f"reason_{staff.pk}_en": STAFF[0],
+        },
+    )
+    url = reverse("decision_record", args=[informed.pk])
+
+    response = login(pm).post(url, data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "there is no Chinese text of the reason for setting “Add staff” aside" in html
+    assert "“Cut scope” aside" not in html
+    assert not Decision.objects.exists()
+    assert login(pm).post(url, data | {f"reason_{staff.pk}_zh_hans": STAFF[1]}).status_code == 302
