@@ -21,7 +21,6 @@ from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.incidents.selectors import get_incident_for_user
-from apps.outbox.services import email_retry
 from apps.projects.selectors import Access
 
 from . import services
@@ -36,7 +35,6 @@ from .ical import meeting_invitation
 from .models import MeetingStatus, UpdateStatus
 from .pages import MEETING_PAGE
 from .selectors import (
-    failed_update_deliveries,
     get_log_entry,
     get_meeting,
     get_update,
@@ -170,21 +168,13 @@ def update_delivery_retry(request, pk: int, update_pk: int, email_pk: int):
     """Send again an update's e-mail that failed for good."""
     incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     update = get_update(incident, update_pk)
-    failed = next(
-        (
-            item
-            for item in failed_update_deliveries(incident)
-            if item["update_id"] == update.pk and item["email"].pk == email_pk
-        ),
-        None,
-    )
-    if failed is None:
+    resent = services.update_delivery_retry(update=update, email_id=email_pk, actor=request.user)
+    if resent is None:
         messages.info(request, _("That e-mail is no longer waiting to be sent again."))
     else:
-        email_retry(email=failed["email"], actor=request.user)
         messages.success(
             request,
-            _("The update will be e-mailed to %(name)s again.") % {"name": failed["name"]},
+            _("The update will be e-mailed to %(name)s again.") % {"name": resent["name"]},
         )
     return redirect(f"{incident.get_absolute_url()}#entry-{update.log_entry.pk}")
 

@@ -64,6 +64,7 @@ VERBS: dict[str, Verb] = {
         update__draft_edited=_("Edited a draft update"),
         update__draft_discarded=_("Discarded a draft update"),
         update__published=_("Published an update"),
+        update__delivery_resent=_("Sent again an update's e-mail that was not delivered"),
         meeting__scheduled=_("Scheduled a meeting"),
         meeting__rescheduled=_("Changed a meeting"),
         meeting__cancelled=_("Cancelled a meeting"),

@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from apps.communications import services as communications
+from apps.events.models import Event
 from apps.notifications.models import Notification
 from apps.outbox import services as outbox
 from apps.outbox.models import EmailStatus, OutgoingEmail
@@ -103,6 +104,29 @@ def test_the_incident_page_says_who_did_not_receive_it_and_sends_it_again(
     assert [m.to for m in mailoutbox] == [[helen.email]]
     html = client.get(reverse("incident_detail", args=[incident.pk])).content.decode()
     assert "Not delivered to Helen Zhang" not in html
+
+
+def test_sending_again_is_on_the_record_once_however_often_it_is_asked(
+    incident, pm, helen, smtp, now
+):
+    update = _publish(incident, pm, now)
+    _give_up(now)
+    email = OutgoingEmail.objects.get(status=EmailStatus.FAILED)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = communications.update_delivery_retry(update=update, email_id=email.pk, actor=pm)
+        second = communications.update_delivery_retry(update=update, email_id=email.pk, actor=pm)
+
+    assert first["name"] == "Helen Zhang" and second is None
+    event = Event.objects.get(verb="update.delivery_resent")
+    assert event.actor == pm
+    assert event.data == {
+        "contact": helen.pk,
+        "to": helen.email,
+        "last_error": email.last_error,
+    }
+    email.refresh_from_db()
+    assert email.status == EmailStatus.PENDING and email.attempts == 0
 
 
 def test_only_the_incidents_editors_may_send_again(

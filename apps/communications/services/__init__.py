@@ -10,7 +10,7 @@ publishing), ``meetings`` (invitations, changes, outcomes) and ``notices`` (deci
 the resolution, e-mailed to the client), ``delivery`` (e-mails that failed for good).
 """
 
-from .delivery import meeting_delivery_retry
+from .delivery import meeting_delivery_retry, update_delivery_retry
 from .log import log_contact, log_correct, log_note
 from .meetings import meeting_cancel, meeting_record_outcome, meeting_reschedule, meeting_schedule
 from .notices import notify_contacts, notify_resolution
@@ -27,6 +27,7 @@ __all__ = [
     "meeting_schedule",
     "notify_contacts",
     "notify_resolution",
+    "update_delivery_retry",
     "update_draft_discard",
     "update_draft_save",
     "update_publish",

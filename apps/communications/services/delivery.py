@@ -20,7 +20,7 @@ from apps.outbox.services import email_retry
 from apps.projects.models import ClientContact, ProjectRole
 
 from ..models import Meeting, StatusUpdate
-from ..selectors import MEETING_KEY, UPDATE_KEY, meeting_deliveries
+from ..selectors import MEETING_KEY, UPDATE_KEY, failed_update_deliveries, meeting_deliveries
 
 
 def _team_to_tell(incident, sender):
@@ -130,6 +130,51 @@ def meeting_delivery_retry(
             data={
                 "to": failure["address"],
                 "sequence": failure["sequence"],
+                "last_error": failure["email"].last_error,
+            },
+            now=now,
+        )
+    return failure
+
+
+def update_delivery_retry(
+    *, update: StatusUpdate, email_id: int, actor: Actor, now: datetime | None = None
+) -> dict | None:
+    """Send again one e-mail of a published update that failed for good, through the outbox.
+
+    As for a meeting: it must be one of this update's failed e-mails, still
+    failed once locked (two clicks send it once); it is queued again and who
+    asked is on the record. Returns what was sent again, or ``None`` when that
+    e-mail no longer waits to be sent again.
+    """
+    now = now or timezone.now()
+    failure = next(
+        (
+            item
+            for item in failed_update_deliveries(update.incident)
+            if item["update_id"] == update.pk and item["email"].pk == email_id
+        ),
+        None,
+    )
+    if failure is None:
+        return None
+    with transaction.atomic():
+        still_failed = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk=email_id, status=EmailStatus.FAILED)
+            .exists()
+        )
+        if not still_failed:
+            return None
+        email_retry(email=failure["email"], actor=actor, now=now)
+        event_record(
+            actor=actor,
+            verb="update.delivery_resent",
+            obj=update,
+            incident=update.incident,
+            data={
+                "contact": failure["contact_id"],
+                "to": failure["email"].to,
                 "last_error": failure["email"].last_error,
             },
             now=now,
