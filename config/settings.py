@@ -151,6 +151,8 @@ if AXES_FAILURE_LIMIT < 1 or _cool_off_minutes <= 0:
 AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures and lockouts are still logged; not a banner on every command.
+AXES_VERBOSE = False
 # The address counted is the one TRUSTED_PROXY_COUNT vouches for (see below).
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.lockout_client_address"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.lockout_username"
