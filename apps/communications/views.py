@@ -25,6 +25,7 @@ from apps.projects.selectors import Access
 
 from . import services
 from .forms import (
+    MAX_UPDATE_CHARS,
     LogCorrectionForm,
     LogEntryForm,
     MeetingForm,
@@ -41,6 +42,7 @@ from .selectors import (
     meeting_deliveries,
     update_recipients,
 )
+from .tone import update_tone
 
 
 def _localized(moment) -> str:
@@ -86,13 +88,23 @@ def log_entry_correct(request, pk: int, entry_pk: int):
 # --- status updates -------------------------------------------------------------------
 
 
-def _preview(form) -> dict:
+def _preview(texts) -> dict:
     """Both texts as the client will read them (the same Markdown and sanitiser)."""
-    texts = form.cleaned_data if form.is_valid() else form.data
     return {
         "en": render_markdown(texts.get("body_en") or ""),
         "zh_hans": render_markdown(texts.get("body_zh_hans") or ""),
     }
+
+
+def _tone(incident, texts) -> list:
+    """What the tone check finds in the texts: shown beside them, never a block."""
+    return update_tone(incident, texts, max_chars=MAX_UPDATE_CHARS)
+
+
+def _preview_context(incident, form) -> dict:
+    """The preview of what was typed, valid or not: the texts and the tone check's findings."""
+    texts = form.cleaned_data if form.is_valid() else form.data
+    return {"preview": _preview(texts), "tone": _tone(incident, texts)}
 
 
 def _wants_preview(request) -> bool:
@@ -101,7 +113,7 @@ def _wants_preview(request) -> bool:
 
 def _preview_page(request, incident, update, form):
     """The form again, unsaved, with what the client will read below it."""
-    context = {"incident": incident, "update": update, "preview": _preview(form)}
+    context = {"incident": incident, "update": update, **_preview_context(incident, form)}
     return form_page(request, "communications/update_form.html", context, form)
 
 
@@ -109,12 +121,12 @@ def _preview_page(request, incident, update, form):
 @require_POST
 def update_preview(request, pk: int):
     """What the update form shows as the PM writes: the rendered texts, nothing saved."""
-    get_incident_for_user(request.user, pk, need=Access.WRITE)
+    incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = StatusUpdateForm(request.POST)
     return render(
         request,
         "communications/_update_preview.html",
-        {"preview": _preview(form), "form": form},
+        {**_preview_context(incident, form), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -222,6 +234,11 @@ def update_publish(request, pk: int, update_pk: int):
         "readings": readings(update_recipients(incident), update, ("body",)),
         "can_act": update.status == UpdateStatus.DRAFT,
     }
+    if context["can_act"]:
+        # The last look before the client reads it: the same advice as while writing.
+        context["tone"] = _tone(
+            incident, {"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
+        )
     return confirm_page(request, "communications/update_publish.html", context, publish)
 
 
