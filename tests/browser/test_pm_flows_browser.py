@@ -1,6 +1,7 @@
 """What a PM does in the browser, in English and in Chinese: declare an incident from the
 dashboard, record what a meeting decided once it has started, watch the update's preview
-as they write, and compare the options on a phone.
+as they write, see the tone check mark a blaming sentence and publish anyway, and compare
+the options on a phone.
 
 Run with ``pytest -m browser``. Each page is also checked by axe-core, and nothing may be
 blocked by the Content-Security-Policy.
@@ -282,6 +283,57 @@ def test_the_update_form_previews_both_languages_as_the_pm_types(
     finally:
         nojs.close()
     assert not StatusUpdate.objects.filter(incident=incident).exists(), "a preview saves nothing"
+
+
+# --- The tone check while writing -------------------------------------------------------
+
+#: A sentence that shifts the blame, in each language, and the words the check marks.
+BLAME = {
+    "en": ("The delay is not our fault: the data came late.", "not our fault"),
+    "zh-hans": ("这次延误不是我们的责任，数据交付晚了。", "不是我们的责任"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_blaming_sentence_is_marked_with_a_calmer_wording_and_can_still_be_published(
+    live_server, transactional_db, browser, language
+):
+    incident = informed_incident(ready=True)
+    pm = _pm(incident.project, language, "tone.pm")
+    visit = open_visit(browser, live_server, user=pm, language=language)
+    page = visit.page
+    preview = page.locator("#update-preview")
+    try:
+        with translation.override(language):
+            visit.goto(reverse("update_create", args=[incident.pk]))
+            english, english_marked = BLAME["en"]
+            chinese, chinese_marked = BLAME["zh-hans"]
+            page.fill("[name=body_en]", english)
+            page.fill("[name=body_zh_hans]", chinese)
+            preview.locator("mark.tone-mark", has_text=chinese_marked).wait_for()
+            assert preview.locator("mark.tone-mark", has_text=english_marked).is_visible()
+            notes = preview.locator(".tone-notes li")
+            assert notes.count() >= 2
+            assert all(gettext("Try:") in text for text in notes.all_inner_texts())
+            _assert_accessible(page, f"update form with tone findings, {language}")
+
+            # It warns and never blocks: the draft is saved, then published as it is.
+            with page.expect_navigation():
+                page.get_by_role("button", name=gettext("Save the draft")).click()
+            draft = StatusUpdate.objects.get(incident=incident)
+            visit.goto(reverse("update_publish", args=[incident.pk, draft.pk]))
+            tone = page.locator("#tone")
+            assert tone.locator("mark.tone-mark", has_text=english_marked).is_visible()
+            assert tone.locator("mark.tone-mark", has_text=chinese_marked).is_visible()
+            _assert_accessible(page, f"publishing an update with tone findings, {language}")
+            with page.expect_navigation():
+                page.get_by_role("button", name=gettext("Publish now")).click()
+    finally:
+        visit.close()
+    _assert_nothing_failed(visit)
+    draft.refresh_from_db()
+    assert draft.published_at is not None
+    assert draft.body_en == english
 
 
 # --- The comparison on a phone -----------------------------------------------------------
