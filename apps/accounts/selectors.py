@@ -24,6 +24,12 @@ def profile_for(user: AbstractBaseUser) -> Profile | None:
         return None
 
 
+def language_of(user: AbstractBaseUser) -> str:
+    """The language the user reads Candor in: their profile's, else the site's."""
+    profile = profile_for(user)
+    return profile.language if profile else settings.LANGUAGE_CODE
+
+
 def user_is_pmo(user: AbstractBaseUser) -> bool:
     if not user.is_authenticated:
         return False

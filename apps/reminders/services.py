@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.selectors import profile_for
+from apps.accounts.selectors import language_of, profile_for
 from apps.actionplans.models import ActionItem
 from apps.communications.services import log_note
 from apps.core.health import SCAN_HEARTBEAT
@@ -319,8 +319,7 @@ def _tell_of_failure(reminder: Reminder, incident: Incident, now: datetime) -> N
     try:
         with transaction.atomic():
             for user in get_user_model().objects.filter(pk__in=people).select_related("profile"):
-                profile = profile_for(user)
-                with translation.override(profile.language if profile else settings.LANGUAGE_CODE):
+                with translation.override(language_of(user)):
                     what = reminder.what
                     notify(
                         user=user,

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.selectors import language_of
 from apps.events.services import Actor, event_record
 from apps.notifications.services import notify
 from apps.outbox.models import EmailStatus, OutgoingEmail
@@ -27,15 +28,10 @@ def _team_to_tell(incident, sender):
     """Who sent it and the project's PMs, each once."""
     people = {sender.pk: sender} if sender is not None else {}
     for membership in incident.project.memberships.filter(role=ProjectRole.PM).select_related(
-        "user"
+        "user__profile"
     ):
         people.setdefault(membership.user_id, membership.user)
     return list(people.values())
-
-
-def _language_of(user) -> str:
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "language", None) or "en"
 
 
 def tell_the_team(*, email: OutgoingEmail, now: datetime) -> None:
@@ -73,7 +69,7 @@ def tell_the_team(*, email: OutgoingEmail, now: datetime) -> None:
         name = contact.name if contact else email.to
         title = gettext_lazy("A meeting invitation was not delivered to %(name)s")
     for user in _team_to_tell(incident, sender):
-        with translation.override(_language_of(user)):
+        with translation.override(language_of(user)):
             notify(
                 user=user,
                 # Once per give-up: an e-mail sent again that fails again is news again.
@@ -84,6 +80,26 @@ def tell_the_team(*, email: OutgoingEmail, now: datetime) -> None:
                 about=incident.title,
                 now=now,
             )
+
+
+def _send_again(
+    *, email: OutgoingEmail, actor: Actor, now: datetime, verb: str, obj, incident, data: dict
+) -> bool:
+    """Queue a failed e-mail again and record who asked, once however often it is asked.
+
+    Locked and checked still failed in the transaction, so two clicks send it once.
+    """
+    with transaction.atomic():
+        still_failed = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk=email.pk, status=EmailStatus.FAILED)
+            .exists()
+        )
+        if not still_failed:
+            return False
+        email_retry(email=email, actor=actor, now=now)
+        event_record(actor=actor, verb=verb, obj=obj, incident=incident, data=data, now=now)
+    return True
 
 
 def meeting_delivery_retry(
@@ -113,28 +129,20 @@ def meeting_delivery_retry(
             _("The meeting is over: there is no point in sending its invitation again."),
             code="over",
         )
-    with transaction.atomic():
-        still_failed = (
-            OutgoingEmail.objects.select_for_update()
-            .filter(pk=email_id, status=EmailStatus.FAILED)
-            .exists()
-        )
-        if not still_failed:
-            return None
-        email_retry(email=failure["email"], actor=actor, now=now)
-        event_record(
-            actor=actor,
-            verb="meeting.invitation_resent",
-            obj=meeting,
-            incident=meeting.incident,
-            data={
-                "to": failure["address"],
-                "sequence": failure["sequence"],
-                "last_error": failure["email"].last_error,
-            },
-            now=now,
-        )
-    return failure
+    sent = _send_again(
+        email=failure["email"],
+        actor=actor,
+        now=now,
+        verb="meeting.invitation_resent",
+        obj=meeting,
+        incident=meeting.incident,
+        data={
+            "to": failure["address"],
+            "sequence": failure["sequence"],
+            "last_error": failure["email"].last_error,
+        },
+    )
+    return failure if sent else None
 
 
 def update_delivery_retry(
@@ -158,25 +166,17 @@ def update_delivery_retry(
     )
     if failure is None:
         return None
-    with transaction.atomic():
-        still_failed = (
-            OutgoingEmail.objects.select_for_update()
-            .filter(pk=email_id, status=EmailStatus.FAILED)
-            .exists()
-        )
-        if not still_failed:
-            return None
-        email_retry(email=failure["email"], actor=actor, now=now)
-        event_record(
-            actor=actor,
-            verb="update.delivery_resent",
-            obj=update,
-            incident=update.incident,
-            data={
-                "contact": failure["contact_id"],
-                "to": failure["email"].to,
-                "last_error": failure["email"].last_error,
-            },
-            now=now,
-        )
-    return failure
+    sent = _send_again(
+        email=failure["email"],
+        actor=actor,
+        now=now,
+        verb="update.delivery_resent",
+        obj=update,
+        incident=update.incident,
+        data={
+            "contact": failure["contact_id"],
+            "to": failure["email"].to,
+            "last_error": failure["email"].last_error,
+        },
+    )
+    return failure if sent else None
