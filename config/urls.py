@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("apps.projects.urls")),
     path("", include("apps.incidents.urls")),
     path("", include("apps.statuspage.urls")),
+    path("", include("apps.tone.urls")),
     path("", include("apps.communications.urls")),
     path("", include("apps.notifications.urls")),
     path("", include("apps.reminders.urls")),

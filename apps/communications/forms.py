@@ -185,6 +185,8 @@ class StatusUpdateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The tone check's dismiss buttons, below the form, belong to it by this id.
+        self.helper.form_id = "update-form"
         self.helper.layout = Layout(
             Row(
                 Column("body_en", css_class="col-lg-6"),

@@ -22,6 +22,7 @@ from apps.core.markdown import render_markdown
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access
+from apps.tone.pages import take_tone_action
 
 from . import services
 from .forms import (
@@ -111,10 +112,28 @@ def _wants_preview(request) -> bool:
     return request.method == "POST" and "preview" in request.POST
 
 
-def _preview_page(request, incident, update, form):
+def _preview_page(request, incident, update, form, tone_error=""):
     """The form again, unsaved, with what the client will read below it."""
-    context = {"incident": incident, "update": update, **_preview_context(incident, form)}
+    context = {
+        "incident": incident,
+        "update": update,
+        "tone_error": tone_error,
+        **_preview_context(incident, form),
+    }
     return form_page(request, "communications/update_form.html", context, form)
+
+
+def _tone_button_page(request, incident, update, form):
+    """A tone-check button pressed while writing: do it, then the form again, unsaved.
+
+    None when the request was no such button.
+    """
+    action = take_tone_action(request, incident, where="update")
+    if not action.handled:
+        return None
+    if action.done:
+        messages.success(request, action.done)
+    return _preview_page(request, incident, update, form, tone_error=action.error)
 
 
 @login_required
@@ -126,7 +145,7 @@ def update_preview(request, pk: int):
     return render(
         request,
         "communications/_update_preview.html",
-        {**_preview_context(incident, form), "form": form},
+        {**_preview_context(incident, form), "form": form, "incident": incident},
         status=400 if form.errors else 200,
     )
 
@@ -135,6 +154,8 @@ def update_preview(request, pk: int):
 def update_create(request, pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
     form = StatusUpdateForm(bound(request))
+    if (tone_page := _tone_button_page(request, incident, None, form)) is not None:
+        return tone_page
     if _wants_preview(request):
         return _preview_page(request, incident, None, form)
     if form.is_valid():
@@ -157,6 +178,8 @@ def update_edit(request, pk: int, update_pk: int):
     form = StatusUpdateForm(
         bound(request), initial={"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
     )
+    if (tone_page := _tone_button_page(request, incident, update, form)) is not None:
+        return tone_page
     if _wants_preview(request):
         return _preview_page(request, incident, update, form)
     if form.is_valid():
@@ -239,6 +262,7 @@ def update_publish(request, pk: int, update_pk: int):
         context["tone"] = _tone(
             incident, {"body_en": update.body_en, "body_zh_hans": update.body_zh_hans}
         )
+        context["tone_next"] = f"{request.path}#tone"
     return confirm_page(request, "communications/update_publish.html", context, publish)
 
 

@@ -18,6 +18,7 @@ GROUPS = {
     "plan": _("Action plan and remedies"),
     "options": _("Alternatives and decisions"),
     "sharing": _("Status page links"),
+    "tone": _("Tone check and message templates"),
     "project": _("Project, team and contacts"),
     "account": _("Accounts"),
 }
@@ -91,6 +92,15 @@ VERBS: dict[str, Verb] = {
         "sharing",
         link__created=_("Created a status-page link"),
         link__revoked=_("Revoked a status-page link"),
+    ),
+    **_verbs(
+        "tone",
+        tone__finding_dismissed=_("Dismissed a tone-check finding"),
+        tone__dismissal_withdrawn=_("Withdrew the dismissal of a tone-check finding"),
+        tone__rule_switched_off=_("Switched a tone-check rule off for the project"),
+        tone__rule_switched_on=_("Switched a tone-check rule back on for the project"),
+        message_template__saved=_("Changed a message template for the project"),
+        message_template__reset=_("Reset a message template to the default"),
     ),
     **_verbs(
         "project",

@@ -28,5 +28,7 @@
       timer = setTimeout(refresh, 400);
     });
   });
+  // A finding dismissed or a dismissal withdrawn: the findings change.
+  document.addEventListener("tone:changed", refresh);
   refresh();
 })();

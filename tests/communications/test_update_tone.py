@@ -26,8 +26,8 @@ CALM = {
     " 5 January at 18:00.",
     "body_zh_hans": "我们找到了导入失败的原因。下一次更新将于1月5日18:00前发给您。",
 }
-EN_MARK = '<mark class="tone-mark" aria-describedby="tone-en-1">This is not our fault</mark>'
-ZH_MARK = '<mark class="tone-mark" aria-describedby="tone-zh-hans-1">不是我们的责任</mark>'
+EN_MARK = '<mark class="tone-mark" aria-describedby="tone-body-en-1">This is not our fault</mark>'
+ZH_MARK = '<mark class="tone-mark" aria-describedby="tone-body-zh-hans-1">不是我们的责任</mark>'
 EN_SUGGESTION = "Say what happened and what you are doing"
 ZH_SUGGESTION = "说明发生了什么、正在做什么"
 TONE_BLOCK = 'class="tone-findings'
@@ -59,8 +59,8 @@ def test_the_live_preview_marks_a_blaming_sentence_in_each_language(informed, pm
     assert EN_MARK in html and EN_SUGGESTION in html
     assert ZH_MARK in html and ZH_SUGGESTION in html
     # Each mark is followed by the number of its note, which explains it.
-    assert f'{EN_MARK}<sup class="tone-ref"><a href="#tone-en-1">1</a></sup>.' in html
-    assert '<li id="tone-en-1" value="1"><q lang="en">This is not our fault</q>:' in html
+    assert f'{EN_MARK}<sup class="tone-ref"><a href="#tone-body-en-1">1</a></sup>.' in html
+    assert '<li id="tone-body-en-1" value="1"><q lang="en">This is not our fault</q>:' in html
 
 
 def test_the_preview_button_shows_the_findings_without_javascript(informed, pm, login):
@@ -135,7 +135,7 @@ def test_the_marked_text_is_escaped(informed, pm, login):
     assert "<b>" not in tone  # the Markdown preview above may render it; the marked text never
     assert (
         '&lt;script&gt;alert(1)&lt;/script&gt; <mark class="tone-mark"'
-        ' aria-describedby="tone-en-1">This is not our fault</mark>'
+        ' aria-describedby="tone-body-en-1">This is not our fault</mark>'
     ) in html
     assert "&lt;b&gt;Really&lt;/b&gt;" in html
 

@@ -1,0 +1,72 @@
+"""Which texts of which message the tone check reads, by the kind of message.
+
+A page says what it is writing (``subject``); the same list serves the live
+check while typing and the form shown again without JavaScript.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from apps.incidents.models import INCIDENT_TEXT_LABELS, INCIDENT_TEXTS
+
+from .languages import EN, ZH
+from .reading import Text, language_label
+
+#: The subjects a page can ask about, and what each checks.
+SUBJECTS = ("update", "log_entry", "log_correction", "decision", "disclosure")
+#: The longest text checked live; longer ones are left to the form's own limit.
+MAX_CHECKED_CHARS = 20_000
+
+
+def message_kind(incident) -> str:
+    """An update is the client's first notice until the first contact is recorded."""
+    return "first_notice" if incident.first_contact_at is None else "update"
+
+
+def _pair(data: Mapping, name: str, *, kind: str | None, label=None) -> list[Text]:
+    out = []
+    for language, suffix in ((EN, "en"), (ZH, "zh_hans")):
+        column = f"{name}_{suffix}"
+        heading = (
+            format_lazy("{} — {}", label, language_label(language))
+            if label
+            else language_label(language)
+        )
+        out.append(
+            Text(
+                column=column,
+                language=language,
+                text=str(data.get(column) or ""),
+                kind=kind,
+                label=str(heading),
+            )
+        )
+    return out
+
+
+def _ticked(value) -> bool:
+    return str(value or "").lower() in ("on", "true", "1", "yes")
+
+
+def subject_texts(subject: str, data: Mapping, *, incident) -> list[Text]:
+    """The texts of ``subject`` in the submitted ``data``; [] for what the client never reads."""
+    if subject == "update":
+        return _pair(data, "body", kind=message_kind(incident))
+    if subject == "log_entry":
+        # An internal note is the team's own: the client reads only visible entries.
+        return (
+            _pair(data, "summary", kind="log_entry") if _ticked(data.get("client_visible")) else []
+        )
+    if subject == "log_correction":
+        return _pair(data, "summary", kind="log_entry")
+    if subject == "decision":
+        return _pair(data, "rationale", kind="decision", label=_("Reasons"))
+    if subject == "disclosure":
+        texts = []
+        for name in INCIDENT_TEXTS:
+            label = str(INCIDENT_TEXT_LABELS[name]).capitalize()
+            texts += _pair(data, name, kind="apology" if name == "apology" else None, label=label)
+        return texts
+    return []
