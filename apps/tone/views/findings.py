@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.incidents.selectors import get_incident_for_user
-from apps.projects.selectors import Access
+from apps.projects.selectors import Access, get_project_for_user
 
 from ..reading import parse_key, tone_readings
 from ..selectors import get_dismissal
@@ -62,6 +62,30 @@ def tone_live(request, pk: int):
             "tone_where": subject,
             "checked": bool([t for t in texts if t.text.strip()]),
             "subject": subject,
+        },
+    )
+
+
+@login_required
+@require_POST
+def tone_live_project(request, pk: int):
+    """The findings in an incident's disclosure as it is declared: nothing to dismiss in yet."""
+    project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
+    if request.POST.get("tone_subject") != "disclosure":
+        return render(
+            request,
+            "tone/_live_error.html",
+            {"error": _("The page asked to check an unknown kind of message.")},
+            status=400,
+        )
+    texts = subject_texts("disclosure", request.POST, incident=None)
+    return render(
+        request,
+        "tone/_live.html",
+        {
+            "tone": tone_readings(texts, project=project, max_chars=MAX_CHECKED_CHARS),
+            "checked": bool([t for t in texts if t.text.strip()]),
+            "subject": "disclosure",
         },
     )
 
