@@ -29,6 +29,7 @@ from apps.core.fields import (
     bilingual_help,
     bilingual_row,
     check_readers,
+    check_wording_button,
     in_your_time_zone,
     line_pair,
     readers_warning,
@@ -251,6 +252,8 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
         self._mailed_to = update_recipients(incident)
         self._add_reasons(alternatives)
         self.helper = FormHelper()
+        # The tone check's dismiss buttons, below the form, belong to it by this id.
+        self.helper.form_id = "decision-form"
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
             "alternative",
@@ -267,7 +270,9 @@ class DecisionForm(HiddenErrorsMixin, forms.Form):
             bilingual_row("rationale"),
             *self._reasons_layout(),
             readers_warning(),
-            Div(Submit("submit", _("Record the decision")), css_class="mt-3"),
+            Div(
+                Submit("submit", _("Record the decision")), check_wording_button(), css_class="mt-3"
+            ),
         )
 
     def _add_reasons(self, alternatives) -> None:

@@ -22,6 +22,7 @@ from apps.core.forms import add_service_errors
 from apps.core.pages import back_to, bound, form_page
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access
+from apps.tone.pages import tone_form_check
 
 from . import services
 from .forms import AlternativeForm, DecisionForm, RejectForm
@@ -144,7 +145,8 @@ def decision_record(request, pk: int, meeting_pk: int | None = None):
         alternative_id=request.GET.get("alternative"),
     )
     conflict = False
-    if form.is_valid():
+    tone = tone_form_check(request, subject="decision", form_id="decision-form", incident=incident)
+    if not tone["tone_only"] and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("expected_current_decision")
         try:
@@ -175,6 +177,7 @@ def decision_record(request, pk: int, meeting_pk: int | None = None):
         "decision_conflict": conflict,
         "can_edit": access.can_edit,
         "form": form,
+        **tone,
     }
     status = 409 if conflict else 400 if form.errors else 200
     return render(request, "alternatives/decision_form.html", context, status=status)

@@ -17,9 +17,11 @@ from apps.core.fields import (
     MAX_TEXT_CHARS,
     TOO_LONG,
     LocalDateTimeField,
+    SecondarySubmit,
     bilingual_help,
     bilingual_row,
     check_readers,
+    check_wording_button,
     in_your_time_zone,
     line_pair,
     readers_warning,
@@ -95,6 +97,8 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._limit_participants(incident, "team_participants", "client_participants")
         self.helper = FormHelper()
+        # The tone check's dismiss buttons, below the form, belong to it by this id.
+        self.helper.form_id = "log-entry-form"
         self.helper.layout = Layout(
             Row(
                 Column("channel", css_class="col-md-6"),
@@ -114,7 +118,7 @@ class LogEntryForm(_ParticipantsMixin, forms.Form):
                 Column("reaction", css_class="col-md-6"),
                 Column("client_visible", css_class="col-md-6 pt-md-4"),
             ),
-            Div(Submit("submit", _("Log the contact")), css_class="mt-3"),
+            Div(Submit("submit", _("Log the contact")), check_wording_button(), css_class="mt-3"),
         )
 
     def clean(self):
@@ -142,26 +146,24 @@ class LogCorrectionForm(forms.Form):
         initial.setdefault("summary_zh_hans", entry.summary_zh_hans)
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_id = "log-correction-form"
         self.helper.layout = Layout(
             bilingual_row("summary"),
             Row(
                 Column("occurred_at", css_class="col-md-6"),
                 Column("reaction", css_class="col-md-6"),
             ),
-            Div(Submit("submit", _("Add the correction")), css_class="mt-3"),
+            Div(
+                Submit("submit", _("Add the correction")),
+                *([check_wording_button()] if entry.client_visible else []),
+                css_class="mt-3",
+            ),
         )
 
     def clean(self):
         cleaned = super().clean()
         require_one_language(self, "summary", _("Write the corrected summary."))
         return cleaned
-
-
-class SecondarySubmit(Submit):
-    """A submit button in outline: crispy's ``Submit`` is always ``btn-primary``, whose
-    blue background would stay behind an outline button's grey text."""
-
-    field_classes = "btn btn-outline-secondary"
 
 
 class StatusUpdateForm(forms.Form):

@@ -22,7 +22,7 @@ from apps.core.markdown import render_markdown
 from apps.core.pages import back_to, bound, confirm_page, form_page
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access
-from apps.tone.pages import take_tone_action
+from apps.tone.pages import take_tone_action, tone_form_check
 
 from . import services
 from .forms import (
@@ -35,7 +35,7 @@ from .forms import (
 )
 from .ical import meeting_invitation
 from .models import MeetingStatus, UpdateStatus
-from .pages import MEETING_PAGE
+from .pages import MEETING_PAGE, UPDATE_DRAFT
 from .selectors import (
     get_log_entry,
     get_meeting,
@@ -57,7 +57,10 @@ def _localized(moment) -> str:
 def log_entry_create(request, pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     form = LogEntryForm(bound(request), incident=incident)
-    if form.is_valid():
+    tone = tone_form_check(
+        request, subject="log_entry", form_id="log-entry-form", incident=incident
+    )
+    if not tone["tone_only"] and form.is_valid():
         try:
             services.log_contact(incident=incident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -65,7 +68,7 @@ def log_entry_create(request, pk: int):
         else:
             messages.success(request, _("The contact was logged."))
             return back_to(incident, "timeline")
-    return form_page(request, "communications/log_form.html", {"incident": incident}, form)
+    return form_page(request, "communications/log_form.html", {"incident": incident, **tone}, form)
 
 
 @login_required
@@ -73,7 +76,15 @@ def log_entry_correct(request, pk: int, entry_pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     entry = get_log_entry(incident, entry_pk)
     form = LogCorrectionForm(bound(request), entry=entry)
-    if form.is_valid():
+    # Only what the client reads is checked: a visible entry's correction.
+    tone = (
+        tone_form_check(
+            request, subject="log_correction", form_id="log-correction-form", incident=incident
+        )
+        if entry.client_visible
+        else {"tone_only": False}
+    )
+    if not tone["tone_only"] and form.is_valid():
         try:
             correction = services.log_correct(entry=entry, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -82,7 +93,10 @@ def log_entry_correct(request, pk: int, entry_pk: int):
             messages.success(request, _("The correction was added; the original entry stays."))
             return back_to(incident, f"entry-{correction.pk}")
     return form_page(
-        request, "communications/log_correct.html", {"incident": incident, "entry": entry}, form
+        request,
+        "communications/log_correct.html",
+        {"incident": incident, "entry": entry, **tone},
+        form,
     )
 
 
@@ -153,7 +167,11 @@ def update_preview(request, pk: int):
 @login_required
 def update_create(request, pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
-    form = StatusUpdateForm(bound(request))
+    # A new draft may start from a message template (filled from the incident).
+    drafting = {}
+    if request.method == "GET":
+        drafting = UPDATE_DRAFT.context(request=request, incident=incident)
+    form = StatusUpdateForm(bound(request), initial=drafting.get("template_initial"))
     if (tone_page := _tone_button_page(request, incident, None, form)) is not None:
         return tone_page
     if _wants_preview(request):
@@ -167,7 +185,10 @@ def update_create(request, pk: int):
             messages.success(request, _("The draft was saved. Publish it when it is ready."))
             return back_to(incident, "drafts")
     return form_page(
-        request, "communications/update_form.html", {"incident": incident, "update": None}, form
+        request,
+        "communications/update_form.html",
+        {"incident": incident, "update": None, **drafting},
+        form,
     )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC
 
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -273,4 +274,21 @@ def readers_warning():
         "{% load crispy_forms_filters %}{% if form.readings.fallbacks %}"
         '<div class="mt-3">{% include "core/_readings.html" with readings=form.readings %}'
         '<div class="mt-2">{{ form.send_anyway|as_crispy_field }}</div></div>{% endif %}'
+    )
+
+
+class SecondarySubmit(Submit):
+    """A submit button in outline: crispy's ``Submit`` is always ``btn-primary``, whose
+    blue background would stay behind an outline button's grey text."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
+def check_wording_button() -> SecondarySubmit:
+    """The button that shows the tone check's findings in what was typed, nothing saved.
+
+    With JavaScript the findings follow the typing; this is the same without it.
+    """
+    return SecondarySubmit(
+        "tone_check", _("Check the wording"), css_class="ms-2", formnovalidate="formnovalidate"
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
-from apps.core.fields import bilingual_help, bilingual_row, mark_languages
+from apps.core.fields import bilingual_help, bilingual_row, check_wording_button, mark_languages
 
 from .models import INCIDENT_TEXTS, MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
 
@@ -81,10 +81,16 @@ class IncidentForm(forms.ModelForm):
         self.fields["impact_cost"].widget.attrs.setdefault("step", "0.01")
         mark_languages(self)
         self.helper = FormHelper()
+        # The tone check's dismiss buttons, below the form, belong to it by this id.
+        self.helper.form_id = "incident-form"
         self.helper.layout = Layout(
             bilingual_help(),
             *DISCLOSURE_LAYOUT,
-            Div(Submit("submit", submit_label or _("Save")), css_class="mt-3"),
+            Div(
+                Submit("submit", submit_label or _("Save")),
+                check_wording_button(),
+                css_class="mt-3",
+            ),
         )
 
     def clean(self):

@@ -21,6 +21,16 @@ from .models import Incident
 #: Fillers are called with ``request``, ``incident``, ``access``, ``now`` and
 #: ``forms`` (bound forms to show again, by context name) and return context.
 INCIDENT_PAGE = Slot("incident page")
+#: The tone check on the disclosure as it is written (the tone app fills it).
+#: Fillers get ``request``, ``subject``, ``form_id``, ``incident`` (None while
+#: declaring) and ``project``, and return the form page's context, with
+#: ``tone_only`` true when the request only asked the check.
+TONE_CHECK = Slot("the tone check on a form being written")
+
+
+def tone_check(request, **kwargs) -> dict:
+    """The tone check's part of a form page; nothing when no app fills the slot."""
+    return {"tone_only": False} | TONE_CHECK.context(request=request, **kwargs)
 
 
 def incident_page_context(request, incident: Incident, access: Access, **forms) -> dict:

@@ -20,7 +20,7 @@ from apps.projects.selectors import Access, get_project_for_user
 from . import services
 from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm, ResolveForm
 from .models import IncidentStatus
-from .pages import render_incident_page
+from .pages import render_incident_page, tone_check
 from .selectors import (
     dashboard_incidents,
     get_incident_for_user,
@@ -53,7 +53,10 @@ def dashboard(request):
 def incident_declare(request, project_pk: int):
     project, _access = get_project_for_user(request.user, project_pk, need=Access.WRITE)
     form = IncidentForm(request.POST or None, submit_label=_("Declare the incident"))
-    if request.method == "POST" and form.is_valid():
+    tone = tone_check(
+        request, subject="disclosure", form_id="incident-form", incident=None, project=project
+    )
+    if request.method == "POST" and not tone["tone_only"] and form.is_valid():
         try:
             incident = services.incident_declare(
                 project=project, actor=request.user, **form.cleaned_data
@@ -67,7 +70,11 @@ def incident_declare(request, project_pk: int):
                 % {"hours": project.first_contact_window_hours},
             )
             return redirect(incident)
-    return render(request, "incidents/declare.html", {"project": project, "form": form})
+    return render(
+        request,
+        "incidents/declare.html",
+        {"project": project, "form": form, **tone},
+    )
 
 
 @login_required
@@ -85,7 +92,14 @@ def incident_edit(request, pk: int):
         request.POST or None, instance=copy.copy(incident), submit_label=_("Save changes")
     )
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    tone = tone_check(
+        request,
+        subject="disclosure",
+        form_id="incident-form",
+        incident=incident,
+        project=incident.project_id,
+    )
+    if request.method == "POST" and not tone["tone_only"] and form.is_valid():
         data = dict(form.cleaned_data)
         severity = data.pop("severity")
         version = data.pop("version")
@@ -107,7 +121,7 @@ def incident_edit(request, pk: int):
     return render(
         request,
         "incidents/edit.html",
-        {"incident": incident, "form": form, "conflict": conflict},
+        {"incident": incident, "form": form, "conflict": conflict, **tone},
         status=409 if conflict else 200,
     )
 

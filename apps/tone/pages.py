@@ -8,12 +8,15 @@ form again with the findings, nothing else saved.
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .reading import parse_key
+from .reading import parse_key, tone_readings
 from .selectors import get_dismissal_or_none
 from .services import dismissal_withdraw, finding_dismiss
+from .subjects import MAX_CHECKED_CHARS, subject_texts
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,37 @@ def take_tone_action(request, incident, *, where: str) -> ToneAction:
             dismissal_withdraw(dismissal=dismissal, actor=request.user)
         return ToneAction(True, done=_("The dismissal was withdrawn: the finding shows again."))
     return ToneAction()
+
+
+def tone_form_check(request, *, subject: str, form_id: str, incident=None, project=None) -> dict:
+    """What a form page gives ``tone/_live_box.html``, and whether to show the form again.
+
+    On a POST: a tone button pressed (dismiss, withdraw) is done first; the
+    findings are those in what was typed. ``tone_only`` is true when the
+    request was only about the tone check ("Check the wording", or a tone
+    button): the view then shows the form again and saves nothing. Without an
+    incident (declaring one) findings cannot be dismissed yet.
+    """
+    action = take_tone_action(request, incident, where=subject) if incident else ToneAction()
+    if action.done:
+        messages.success(request, action.done)
+    posted = request.method == "POST"
+    texts = subject_texts(subject, request.POST, incident=incident) if posted else []
+    if incident is not None:
+        url = reverse("tone_live", args=[incident.pk])
+    else:
+        url = reverse("tone_live_project", args=[getattr(project, "pk", project)])
+    return {
+        "tone": tone_readings(
+            texts, incident=incident, project=project, max_chars=MAX_CHECKED_CHARS
+        ),
+        "tone_incident": incident,
+        "tone_can_dismiss": incident is not None,
+        "tone_form": form_id,
+        "tone_where": subject,
+        "tone_subject": subject,
+        "tone_url": url,
+        "tone_error": action.error,
+        "tone_checked": bool([t for t in texts if t.text.strip()]),
+        "tone_only": action.handled or (posted and "tone_check" in request.POST),
+    }

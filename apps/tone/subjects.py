@@ -4,6 +4,7 @@ A page says what it is writing (``subject``); the same list serves the live
 check while typing and the form shown again without JavaScript.
 """
 
+import re
 from collections.abc import Mapping
 
 from django.utils.text import format_lazy
@@ -18,6 +19,8 @@ from .reading import Text, language_label
 SUBJECTS = ("update", "log_entry", "log_correction", "decision", "disclosure")
 #: The longest text checked live; longer ones are left to the form's own limit.
 MAX_CHECKED_CHARS = 20_000
+#: A decision form's reason an alternative is set aside with (``reason_12_en``).
+_REASON = re.compile(r"(reason_\d{1,12})_(?:en|zh_hans)")
 
 
 def message_kind(incident) -> str:
@@ -62,7 +65,13 @@ def subject_texts(subject: str, data: Mapping, *, incident) -> list[Text]:
     if subject == "log_correction":
         return _pair(data, "summary", kind="log_entry")
     if subject == "decision":
-        return _pair(data, "rationale", kind="decision", label=_("Reasons"))
+        texts = _pair(data, "rationale", kind="decision", label=_("Reasons"))
+        # The reasons each other alternative was set aside with: the client may read them.
+        for name in sorted({m.group(1) for key in data if (m := _REASON.fullmatch(key))}):
+            texts += _pair(
+                data, name, kind="decision", label=_("Why another alternative was not chosen")
+            )
+        return texts
     if subject == "disclosure":
         texts = []
         for name in INCIDENT_TEXTS:
