@@ -28,7 +28,10 @@ def _reason(reason: str, *, field: str = "reason") -> str:
 
 
 def _rule(rule_id: str, *, field: str = "rule"):
-    rule = rule_by_id((rule_id or "").strip())
+    try:
+        rule = rule_by_id((rule_id or "").strip())
+    except KeyError:
+        rule = None
     if rule is None:
         raise ValidationError({field: _("There is no tone rule with that name.")})
     return rule
@@ -153,14 +156,19 @@ def finding_dismiss(
 @transaction.atomic
 def dismissal_withdraw(*, dismissal: Dismissal, actor: Actor) -> None:
     """Show the finding again: the dismissal was a mistake, or no longer holds."""
-    dismissal = Dismissal.objects.select_for_update().filter(pk=dismissal.pk).first()
+    dismissal = (
+        Dismissal.objects.select_for_update()
+        .select_related("incident", "dismissed_by")
+        .filter(pk=dismissal.pk)
+        .first()
+    )
     if dismissal is None:
         return
     event_record(
         actor=actor,
         verb="tone.dismissal_withdrawn",
         obj=dismissal,
-        incident=dismissal.incident_id,
+        incident=dismissal.incident,
         data={
             "rule": dismissal.rule,
             "language": dismissal.language,
