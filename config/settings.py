@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.alternatives",
     "apps.reminders",
     "apps.statuspage",
+    "apps.messagetemplates",
     "apps.demo",
 ]
 

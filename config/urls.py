@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("apps.reminders.urls")),
     path("", include("apps.actionplans.urls")),
     path("", include("apps.alternatives.urls")),
+    path("", include("apps.messagetemplates.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,10 @@ MEETING_PAGE = Slot("meeting page")
 #: carries. Fillers get ``contact``, ``incident``, ``actor`` and ``now`` and
 #: return ``{"status_url": …}`` (the status page fills it).
 CLIENT_LINK = Slot("a client contact's status-page link")
+#: A new status update's form. Fillers get ``request`` and ``incident`` and return
+#: what the page offers to start from: ``template_menu`` (links, the suggested one
+#: first) and, once one is chosen, ``template_initial`` (the form's two texts).
+UPDATE_DRAFT = Slot("drafting a new status update")
 
 
 def contact_status_url(*, contact, incident, actor, now) -> str:
