@@ -94,7 +94,7 @@ class ToneReading:
 
 
 def language_label(language: str) -> str:
-    return str(_("English")) if language == EN else "中文 (Chinese)"
+    return str(_("English")) if language == EN else str(_("中文 (Chinese)"))
 
 
 def tone_reading(

@@ -23,6 +23,7 @@ from apps.communications.models import MeetingStatus, StatusUpdate
 from apps.core.fields import DATETIME_LOCAL_FORMAT
 from apps.incidents.models import Incident
 from apps.projects.models import ProjectRole
+from apps.tone.models import Dismissal
 from tests.celery_capture import capture_enqueued
 from tests.factories import (
     ClientContactFactory,
@@ -294,6 +295,9 @@ BLAME = {
 }
 
 
+DISMISS_REASON = "The client asked for these exact words in the minutes."
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_blaming_sentence_is_marked_with_a_calmer_wording_and_can_still_be_published(
     live_server, transactional_db, browser, language
@@ -317,6 +321,16 @@ def test_a_blaming_sentence_is_marked_with_a_calmer_wording_and_can_still_be_pub
             assert all(gettext("Try:") in text for text in notes.all_inner_texts())
             _assert_accessible(page, f"update form with tone findings, {language}")
 
+            # The PM judges the Chinese finding fine here and says why: the page stays,
+            # the typed text too, and the finding moves to the dismissed ones.
+            chinese_note = preview.locator(".tone-notes li").filter(has_text=chinese_marked)
+            chinese_note.locator("summary").click()
+            chinese_note.locator("textarea").fill(DISMISS_REASON)
+            chinese_note.get_by_role("button", name=gettext("Dismiss the finding")).click()
+            preview.locator("details.tone-dismissed").wait_for()
+            assert not preview.locator("mark.tone-mark", has_text=chinese_marked).count()
+            assert page.input_value("[name=body_zh_hans]") == chinese
+
             # It warns and never blocks: the draft is saved, then published as it is.
             with page.expect_navigation():
                 page.get_by_role("button", name=gettext("Save the draft")).click()
@@ -324,7 +338,14 @@ def test_a_blaming_sentence_is_marked_with_a_calmer_wording_and_can_still_be_pub
             visit.goto(reverse("update_publish", args=[incident.pk, draft.pk]))
             tone = page.locator("#tone")
             assert tone.locator("mark.tone-mark", has_text=english_marked).is_visible()
-            assert tone.locator("mark.tone-mark", has_text=chinese_marked).is_visible()
+            assert not tone.locator("mark.tone-mark", has_text=chinese_marked).count()
+            # On the confirmation too, without any script: a form of its own.
+            english_note = tone.locator(".tone-notes li").filter(has_text=english_marked)
+            english_note.locator("summary").click()
+            english_note.locator("textarea").fill(DISMISS_REASON)
+            with page.expect_navigation():
+                english_note.get_by_role("button", name=gettext("Dismiss the finding")).click()
+            assert not tone.locator("mark.tone-mark", has_text=english_marked).count()
             _assert_accessible(page, f"publishing an update with tone findings, {language}")
             with page.expect_navigation():
                 page.get_by_role("button", name=gettext("Publish now")).click()
@@ -334,6 +355,11 @@ def test_a_blaming_sentence_is_marked_with_a_calmer_wording_and_can_still_be_pub
     draft.refresh_from_db()
     assert draft.published_at is not None
     assert draft.body_en == english
+    dismissed = Dismissal.objects.filter(incident=incident).order_by("dismissed_at", "pk")
+    assert [(d.language, d.reason) for d in dismissed] == [
+        ("zh-hans", DISMISS_REASON),
+        ("en", DISMISS_REASON),
+    ]
 
 
 # --- The comparison on a phone -----------------------------------------------------------
