@@ -24,8 +24,6 @@ CATEGORY_LABELS = {
     "missing": _("Missing pieces"),
 }
 
-LEVEL_LABELS = {"warning": _("Warning"), "suggestion": _("Suggestion")}
-
 
 def category_label(category: str):
     return CATEGORY_LABELS.get(category, category)
@@ -67,10 +65,6 @@ class Entry:
     rule: Rule
     message: str
     switched_off: bool = False
-
-    @property
-    def level_label(self):
-        return LEVEL_LABELS.get(self.rule.level, self.rule.level)
 
 
 @dataclass(frozen=True)

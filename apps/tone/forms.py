@@ -32,10 +32,9 @@ class RuleSwitchOffForm(forms.Form):
 
     def __init__(self, *args, ui_language: str, switched_off: frozenset[str] = frozenset(), **kw):
         super().__init__(*args, **kw)
-        self.fields["rule"].choices = [
-            ("", _("Choose a rule…")),
-            *rule_choices(ui_language, switched_off=switched_off),
-        ]
+        #: (language · category, [(rule id, label)]), for the page to write the select out.
+        self.rule_groups = rule_choices(ui_language, switched_off=switched_off)
+        self.fields["rule"].choices = [("", _("Choose a rule…")), *self.rule_groups]
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

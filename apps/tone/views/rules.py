@@ -32,7 +32,12 @@ def _catalogue_context(request, ui_language: str, switched_off=frozenset()) -> d
     form = CatalogueFilterForm(request.GET)
     form.is_valid()
     sections = catalogue(ui_language=ui_language, switched_off=switched_off, **form.filters())
-    return {"filter_form": form, "sections": sections, "shown": rule_count(sections)}
+    return {
+        "filter_form": form,
+        "sections": sections,
+        "shown": rule_count(sections),
+        "ui_language": ui_language,
+    }
 
 
 @login_required
