@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.projects.selectors import access_for
+
 from .reading import parse_key, tone_readings
 from .selectors import get_dismissal_or_none
 from .services import dismissal_withdraw, finding_dismiss
@@ -60,6 +62,15 @@ def take_tone_action(request, incident, *, where: str) -> ToneAction:
     return ToneAction()
 
 
+def _can_edit(user, incident) -> bool:
+    """Whether ``user`` may switch rules off for the incident's project (its PMs, PMO staff).
+
+    The incident comes from ``get_incident_for_user``, which read the user's role.
+    """
+    access = access_for(user, getattr(incident, "user_role", None))
+    return access is not None and access.can_edit
+
+
 def tone_form_check(request, *, subject: str, form_id: str, incident=None, project=None) -> dict:
     """What a form page gives ``tone/_live_box.html``, and whether to show the form again.
 
@@ -84,6 +95,7 @@ def tone_form_check(request, *, subject: str, form_id: str, incident=None, proje
         ),
         "tone_incident": incident,
         "tone_can_dismiss": incident is not None,
+        "tone_can_switch": incident is not None and _can_edit(request.user, incident),
         "tone_form": form_id,
         "tone_where": subject,
         "tone_subject": subject,

@@ -296,3 +296,17 @@ def test_the_live_check_costs_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(8):
         _live(client, informed, "decision", rationale_en=long_text, rationale_zh_hans=long_text)
+
+
+def test_a_pm_is_offered_to_switch_the_rule_off_for_the_project_a_team_member_is_not(
+    informed, pm, team_member, login
+):
+    data = {"summary_en": BLAMING_EN, "client_visible": "on"}
+    switch = reverse("project_tone_rules", args=[informed.project_id])
+
+    as_pm = _live(login(pm), informed, "log_entry", **data).content.decode()
+    as_member = _live(login(team_member), informed, "log_entry", **data).content.decode()
+
+    assert f"{switch}?rule=en.blame." in as_pm
+    assert switch not in as_member
+    assert "Dismiss the finding" in as_member

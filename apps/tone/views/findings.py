@@ -58,6 +58,7 @@ def tone_live(request, pk: int):
             "tone": tone_readings(texts, incident=incident, max_chars=MAX_CHECKED_CHARS),
             "tone_incident": incident,
             "tone_can_dismiss": True,
+            "tone_can_switch": access.can_edit,
             "tone_form": form_id,
             "tone_where": subject,
             "checked": bool([t for t in texts if t.text.strip()]),
