@@ -312,3 +312,14 @@ def test_the_page_costs_the_same_queries_however_many_rules_are_off(
         rule_switch_off(project=project, rule=rule, reason=REASON, actor=other)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(_page(project)).status_code == 200
+
+
+def test_the_projects_history_shows_both_changes(project, pm, login):
+    client = login(pm)
+    _switch_off(client, project)
+    client.post(_switch_on_url(RuleException.objects.get(project=project)))
+
+    html = client.get(reverse("project_history", args=[project.pk])).content.decode()
+
+    assert "Switched a tone-check rule off for the project" in html
+    assert "Switched a tone-check rule back on for the project" in html
