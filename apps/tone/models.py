@@ -84,4 +84,4 @@ class Dismissal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.text}"
+        return f"{self.rule}: “{self.text}”" if self.text else self.rule
