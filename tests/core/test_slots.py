@@ -57,6 +57,10 @@ def test_the_apps_fill_the_pages_below_them_when_they_start():
         "<Slot incident page: 4 filler(s)>",  # the log, the plan, the alternatives, the snoozes
         "<Slot dashboard: 1 filler(s)>",  # the overdue actions
         "<Slot projects list: 1 filler(s)>",  # the incident counts
-        "<Slot project page: 1 filler(s)>",  # the incidents
+        "<Slot project page: 2 filler(s)>",  # the incidents, the message templates' link
     }
     assert repr(BEFORE_ARCHIVE) == "<Slot before a project is archived: 1 filler(s)>"
+
+    from apps.communications.pages import UPDATE_DRAFT
+
+    assert repr(UPDATE_DRAFT) == "<Slot drafting a new status update: 1 filler(s)>"
