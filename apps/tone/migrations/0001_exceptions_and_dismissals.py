@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('incidents', '0007_resolution_reason'),
+        # The tables only need the incidents and projects to exist.
+        ('incidents', '0001_initial'),
         ('projects', '0004_delivery_date_and_milestones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
