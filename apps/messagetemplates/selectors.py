@@ -6,6 +6,7 @@ from datetime import datetime
 from apps.core.bilingual import LANGUAGE_NAMES, LANGUAGES, normalise
 from apps.incidents.models import OPEN_STATUSES, Incident
 from apps.projects.models import Project
+from apps.tone.subjects import message_kind
 
 from .kinds import KINDS, default_body
 from .models import ProjectTemplate
@@ -90,4 +91,4 @@ def filled_texts(incident: Incident, kind: str, *, actor, now: datetime | None =
 
 def suggested_kind(incident: Incident) -> str:
     """The template a new draft should start from: the first notice until the client heard."""
-    return "first_notice" if incident.first_contact_at is None else "update"
+    return message_kind(incident)

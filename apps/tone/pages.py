@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.projects.selectors import access_for
 
-from .reading import parse_key, tone_readings
+from .reading import any_written, parse_key, tone_readings
 from .selectors import get_dismissal_or_none
 from .services import dismissal_withdraw, finding_dismiss
 from .subjects import MAX_CHECKED_CHARS, subject_texts
@@ -31,28 +31,45 @@ class ToneAction:
     done: str = ""
 
 
+def dismiss_by_key(incident, key: str, *, reason: str, actor, where: str) -> str:
+    """Dismiss the finding a form names by its key (``language|rule|words``).
+
+    "" when done, else what went wrong in the user's language.
+    """
+    parsed = parse_key(key)
+    if parsed is None:
+        return _("That finding was not found. Check the wording again.")
+    language, rule, text = parsed
+    try:
+        finding_dismiss(
+            incident=incident,
+            language=language,
+            rule=rule,
+            text=text,
+            reason=reason,
+            actor=actor,
+            where=where,
+        )
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
 def take_tone_action(request, incident, *, where: str) -> ToneAction:
     """Dismiss or withdraw as the pressed button says, by ``request.user``."""
     if request.method != "POST":
         return ToneAction()
     if "tone_dismiss" in request.POST:
         anchor, _sep, key = request.POST["tone_dismiss"].partition("|")
-        parsed = parse_key(key)
-        if parsed is None:
-            return ToneAction(True, error=_("That finding was not found. Check the wording again."))
-        language, rule, text = parsed
-        try:
-            finding_dismiss(
-                incident=incident,
-                language=language,
-                rule=rule,
-                text=text,
-                reason=request.POST.get(f"tone_reason_{anchor}", ""),
-                actor=request.user,
-                where=where,
-            )
-        except ValidationError as exc:
-            return ToneAction(True, error=" ".join(exc.messages))
+        error = dismiss_by_key(
+            incident,
+            key,
+            reason=request.POST.get(f"tone_reason_{anchor}", ""),
+            actor=request.user,
+            where=where,
+        )
+        if error:
+            return ToneAction(True, error=error)
         return ToneAction(True, done=_("The finding was dismissed; your reason is on the record."))
     if "tone_withdraw" in request.POST:
         dismissal = get_dismissal_or_none(incident, request.POST["tone_withdraw"])
@@ -101,6 +118,6 @@ def tone_form_check(request, *, subject: str, form_id: str, incident=None, proje
         "tone_subject": subject,
         "tone_url": url,
         "tone_error": action.error,
-        "tone_checked": bool([t for t in texts if t.text.strip()]),
+        "tone_checked": any_written(texts),
         "tone_only": action.handled or (posted and "tone_check" in request.POST),
     }

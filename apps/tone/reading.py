@@ -199,6 +199,11 @@ class Text:
     label: str = ""
 
 
+def any_written(texts: Iterable[Text]) -> bool:
+    """Whether any of the texts has words in it (an empty form is not "checked")."""
+    return any((t.text or "").strip() for t in texts)
+
+
 def tone_readings(
     texts: Iterable[Text],
     *,

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +11,10 @@ from django.views.decorators.http import require_POST
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access, get_project_for_user
 
-from ..reading import parse_key, tone_readings
+from ..pages import dismiss_by_key
+from ..reading import any_written, tone_readings
 from ..selectors import get_dismissal
-from ..services import dismissal_withdraw, finding_dismiss
+from ..services import dismissal_withdraw
 from ..subjects import MAX_CHECKED_CHARS, SUBJECTS, subject_texts
 
 #: A form id as a page names it: letters, digits, dashes.
@@ -34,6 +34,31 @@ def _next(request, incident) -> str:
     return incident.get_absolute_url()
 
 
+def _unknown_subject(request):
+    return render(
+        request,
+        "tone/_live_error.html",
+        {"error": _("The page asked to check an unknown kind of message.")},
+        status=400,
+    )
+
+
+def _live_answer(request, texts, subject, *, incident=None, project=None, **context):
+    """The fragment the page shows beside its form: the findings, or that there are none."""
+    return render(
+        request,
+        "tone/_live.html",
+        {
+            "tone": tone_readings(
+                texts, incident=incident, project=project, max_chars=MAX_CHECKED_CHARS
+            ),
+            "checked": any_written(texts),
+            "subject": subject,
+            **context,
+        },
+    )
+
+
 @login_required
 @require_POST
 def tone_live(request, pk: int):
@@ -41,29 +66,21 @@ def tone_live(request, pk: int):
     incident, access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     subject = request.POST.get("tone_subject", "")
     if subject not in SUBJECTS:
-        return render(
-            request,
-            "tone/_live_error.html",
-            {"error": _("The page asked to check an unknown kind of message.")},
-            status=400,
-        )
+        return _unknown_subject(request)
     form_id = request.POST.get("tone_form", "")
     if not form_id or not set(form_id) <= _FORM_ID_CHARS:
         form_id = ""
     texts = subject_texts(subject, request.POST, incident=incident)
-    return render(
+    return _live_answer(
         request,
-        "tone/_live.html",
-        {
-            "tone": tone_readings(texts, incident=incident, max_chars=MAX_CHECKED_CHARS),
-            "tone_incident": incident,
-            "tone_can_dismiss": True,
-            "tone_can_switch": access.can_edit,
-            "tone_form": form_id,
-            "tone_where": subject,
-            "checked": bool([t for t in texts if t.text.strip()]),
-            "subject": subject,
-        },
+        texts,
+        subject,
+        incident=incident,
+        tone_incident=incident,
+        tone_can_dismiss=True,
+        tone_can_switch=access.can_edit,
+        tone_form=form_id,
+        tone_where=subject,
     )
 
 
@@ -73,22 +90,9 @@ def tone_live_project(request, pk: int):
     """The findings in an incident's disclosure as it is declared: nothing to dismiss in yet."""
     project, _access = get_project_for_user(request.user, pk, need=Access.WRITE)
     if request.POST.get("tone_subject") != "disclosure":
-        return render(
-            request,
-            "tone/_live_error.html",
-            {"error": _("The page asked to check an unknown kind of message.")},
-            status=400,
-        )
+        return _unknown_subject(request)
     texts = subject_texts("disclosure", request.POST, incident=None)
-    return render(
-        request,
-        "tone/_live.html",
-        {
-            "tone": tone_readings(texts, project=project, max_chars=MAX_CHECKED_CHARS),
-            "checked": bool([t for t in texts if t.text.strip()]),
-            "subject": "disclosure",
-        },
-    )
+    return _live_answer(request, texts, "disclosure", project=project)
 
 
 @login_required
@@ -96,24 +100,13 @@ def tone_live_project(request, pk: int):
 def tone_dismiss(request, pk: int):
     """Judge a finding fine in this incident; the reason goes on the record."""
     incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
-    parsed = parse_key(request.POST.get("key", ""))
-    error = None
-    if parsed is None:
-        error = _("That finding was not found. Check the wording again.")
-    else:
-        language, rule, text = parsed
-        try:
-            finding_dismiss(
-                incident=incident,
-                language=language,
-                rule=rule,
-                text=text,
-                reason=request.POST.get("reason", ""),
-                actor=request.user,
-                where=request.POST.get("where", "")[:40],
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+    error = dismiss_by_key(
+        incident,
+        request.POST.get("key", ""),
+        reason=request.POST.get("reason", ""),
+        actor=request.user,
+        where=request.POST.get("where", "")[:40],
+    )
     if _wants_json(request):
         if error:
             return JsonResponse({"error": error}, status=400)
