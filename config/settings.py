@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "apps.communications",
     "apps.actionplans",
     "apps.alternatives",
+    "apps.retrospectives",
+    "apps.cases",
     "apps.reminders",
     "apps.statuspage",
     "apps.messagetemplates",

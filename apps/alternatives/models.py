@@ -16,6 +16,18 @@ class AlternativeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class AlternativeKind(models.TextChoices):
+    """What kind of way forward it is, as the case library files it."""
+
+    EXTEND_DEADLINE = "extend_deadline", _("Extend the deadline")
+    REDUCE_SCOPE = "reduce_scope", _("Reduce the scope")
+    PHASED_DELIVERY = "phased_delivery", _("Deliver in phases")
+    ADD_RESOURCES = "add_resources", _("Add people or resources")
+    CHANGE_APPROACH = "change_approach", _("Change the technical approach")
+    CANCEL = "cancel", _("Stop the project")
+    OTHER = "other", _("Other")
+
+
 #: The texts of an alternative the client compares, in both languages (edited together).
 ALTERNATIVE_TEXTS = ("title", "description", "scope_impact", "risks", "pros", "cons")
 #: Why it was set aside, written when it is (the client reads it in the comparison).
@@ -32,6 +44,9 @@ class Alternative(models.Model):
     )
     title_en, title_zh_hans = pair(models.CharField, _("title"), max_length=200, blank=True)
     description_en, description_zh_hans = pair(models.TextField, _("description"), blank=True)
+    kind = models.CharField(
+        _("kind of option"), max_length=20, choices=AlternativeKind.choices, blank=True
+    )
     schedule_impact_days = models.IntegerField(
         _("schedule impact (days)"),
         null=True,

@@ -19,6 +19,7 @@ GROUPS = {
     "options": _("Alternatives and decisions"),
     "sharing": _("Status page links"),
     "tone": _("Tone check and message templates"),
+    "retrospective": _("Retrospective and client report"),
     "project": _("Project, team and contacts"),
     "account": _("Accounts"),
 }
@@ -101,6 +102,17 @@ VERBS: dict[str, Verb] = {
         tone__rule_switched_on=_("Switched a tone-check rule back on for the project"),
         message_template__saved=_("Changed a message template for the project"),
         message_template__reset=_("Reset a message template to the default"),
+    ),
+    **_verbs(
+        "retrospective",
+        retrospective__started=_("Started the retrospective"),
+        retrospective__updated=_("Changed the retrospective"),
+        retrospective__root_cause_added=_("Added a root cause"),
+        retrospective__root_cause_changed=_("Changed a root cause"),
+        retrospective__root_cause_removed=_("Removed a root cause"),
+        retrospective__timeline_changed=_("Annotated the retrospective's timeline"),
+        retrospective__published=_("Published the client report"),
+        retrospective__report_waived=_("Closed the incident without a client report"),
     ),
     **_verbs(
         "project",

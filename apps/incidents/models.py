@@ -32,6 +32,19 @@ MIN_CADENCE = timedelta(hours=1)
 MAX_CADENCE = timedelta(days=14)
 
 
+class CauseCategory(models.TextChoices):
+    """What kind of cause it was, as the case library files it."""
+
+    TECHNICAL = "technical", _("Technical bottleneck or defect")
+    REQUIREMENTS = "requirements", _("Requirements unclear or changed")
+    ESTIMATION = "estimation", _("Estimate or plan too optimistic")
+    RESOURCES = "resources", _("People or resources missing")
+    SUPPLIER = "supplier", _("Supplier or third party")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure or environment")
+    COMMUNICATION = "communication", _("Communication or coordination")
+    OTHER = "other", _("Other")
+
+
 class IncidentStatus(models.TextChoices):
     DECLARED = "declared", _("Declared")
     CLIENT_INFORMED = "client_informed", _("Client informed")
@@ -145,6 +158,13 @@ class Incident(models.Model):
     impact_scope = Bilingual()
     first_step = Bilingual()
     apology = Bilingual()
+    cause_category = models.CharField(
+        _("kind of cause"),
+        max_length=20,
+        choices=CauseCategory.choices,
+        blank=True,
+        help_text=_("Files the incident in the case library and finds similar past cases."),
+    )
     #: Only for the team, in whatever language the team writes.
     internal_notes = models.TextField(
         _("internal notes"),
