@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("apps.actionplans.urls")),
     path("", include("apps.alternatives.urls")),
     path("", include("apps.messagetemplates.urls")),
+    path("", include("apps.retrospectives.urls")),
+    path("", include("apps.cases.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,3 @@
+"""The cases pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The retrospectives pages."""
+
+urlpatterns: list = []
