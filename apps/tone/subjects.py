@@ -16,7 +16,14 @@ from .languages import EN, ZH
 from .reading import Text, language_label
 
 #: The subjects a page can ask about, and what each checks.
-SUBJECTS = ("update", "log_entry", "log_correction", "decision", "disclosure")
+SUBJECTS = ("update", "log_entry", "log_correction", "decision", "disclosure", "retrospective")
+#: The client report of a retrospective: its texts by column stem, as the report names them.
+REPORT_PARTS = {
+    "report_what_happened": _("what went wrong"),
+    "report_why": _("why it happened"),
+    "report_what_we_did": _("what we did"),
+    "report_what_changes": _("what will change"),
+}
 #: The longest text checked live; longer ones are left to the form's own limit.
 MAX_CHECKED_CHARS = 20_000
 #: A decision form's reason an alternative is set aside with (``reason_12_en``).
@@ -71,6 +78,11 @@ def subject_texts(subject: str, data: Mapping, *, incident) -> list[Text]:
             texts += _pair(
                 data, name, kind="decision", label=_("Why another alternative was not chosen")
             )
+        return texts
+    if subject == "retrospective":
+        texts = []
+        for name, label in REPORT_PARTS.items():
+            texts += _pair(data, name, kind="retrospective", label=str(label).capitalize())
         return texts
     if subject == "disclosure":
         texts = []

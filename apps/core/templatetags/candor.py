@@ -57,6 +57,12 @@ def countdown(deadline: datetime | None, now: datetime | None = None):
 
 
 @register.filter
+def duration(delta: timedelta | None) -> str:
+    """A span of time as "2 d 3 h" / "5 h 12 min"; empty when unknown."""
+    return humanize_delta(delta) if delta is not None else ""
+
+
+@register.filter
 def hours(delta: timedelta | None) -> str:
     if delta is None:
         return ""

@@ -1,0 +1,1 @@
+"""The retrospective's pages: the review (``review``) and the client report (``report``)."""
