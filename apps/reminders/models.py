@@ -11,6 +11,8 @@ class ReminderKind(models.TextChoices):
     UPDATE_OVERDUE = "update_overdue", _("Update overdue")
     UPDATE_ESCALATED = "update_escalated", _("Update overdue by more than half a cadence")
     ACTION_OVERDUE = "action_overdue", _("Action item overdue")
+    REVIEW_MEETING_DUE = "review_meeting_due", _("Review meeting due in one business day")
+    REVIEW_MEETING_OVERDUE = "review_meeting_overdue", _("Review meeting overdue")
 
 
 #: Kinds that tell the PMO lead, not only the project managers.

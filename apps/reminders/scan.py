@@ -4,17 +4,27 @@ Every rule reads deadlines from indexed columns with range conditions
 (``<=``, never ``==``), so a scan after downtime sees everything that fell
 due meanwhile. Only the latest reminder of a series is produced: a "due
 soon" reminder whose deadline has passed gives way to the overdue one.
+
+The rules: the first contact (12 h and 2 h before, and its breach), the
+updates (4 h before, overdue, escalated), open action items past their due
+moment (prevention items also once the incident is resolved or closed: the
+client follows them after the report), and the review meeting after
+resolution (one business day before its deadline, and at the deadline)
+while no meeting is scheduled in time.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem
-from apps.incidents.models import OPEN_STATUSES, Incident
+from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem, ActionItemKind
+from apps.communications.models import Meeting, MeetingStatus
+from apps.incidents.models import OPEN_STATUSES, Incident, IncidentStatus
 from apps.projects.models import Membership, Project, ProjectRole
+from apps.retrospectives.models import Retrospective
 
 from .models import ESCALATION_KINDS, ReminderKind, Snooze
 
@@ -27,6 +37,11 @@ UPDATE_NOTICE = timedelta(hours=4)
 #: How far back a scan looks for a first-contact breach it has not recorded
 #: (a first contact that came late while no scan was running).
 BREACH_HORIZON = timedelta(days=7)
+#: The review meeting's first reminder comes one business day before its
+#: deadline: at most three days and a daylight-saving hour before (Monday → Friday).
+REVIEW_NOTICE_REACH = timedelta(days=3, hours=1)
+#: How long after its deadline a scan still looks at a review meeting nobody scheduled.
+REVIEW_HORIZON = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -124,14 +139,17 @@ def _update_due(now: datetime) -> list[Due]:
     return found
 
 
+def action_item_reminded(kind: str, incident_status: str) -> bool:
+    """An open item is reminded while its incident is open; a prevention item
+    also once it is resolved or closed (the client follows it on the status page)."""
+    return incident_status in OPEN_STATUSES or kind == ActionItemKind.PREVENTION
+
+
 def _action_items_due(now: datetime) -> list[Due]:
-    """Open action items past their due moment, on incidents still open."""
+    """Open action items past their due moment (see ``action_item_reminded``)."""
     rows = (
-        ActionItem.objects.filter(
-            due_at__lte=now,
-            status__in=OPEN_ITEM_STATUSES,
-            incident__status__in=OPEN_STATUSES,
-        )
+        ActionItem.objects.filter(due_at__lte=now, status__in=OPEN_ITEM_STATUSES)
+        .filter(Q(incident__status__in=OPEN_STATUSES) | Q(kind=ActionItemKind.PREVENTION))
         .order_by()
         .values_list(
             "pk",
@@ -158,8 +176,68 @@ def _action_items_due(now: datetime) -> list[Due]:
     ]
 
 
+def review_notice_at(due_at: datetime) -> datetime:
+    """One business day before the review meeting's deadline, at the same wall-clock
+    time in the team's time zone (a Monday deadline is reminded on the Friday)."""
+    local = timezone.localtime(due_at, timezone.get_default_timezone())
+    moment = local - timedelta(days=1)
+    while moment.weekday() >= 5:
+        moment -= timedelta(days=1)
+    return timezone.make_aware(moment.replace(tzinfo=None), local.tzinfo)
+
+
+def meetings_in_time(incident, resolved_at, due_at) -> QuerySet:
+    """The incident's meetings, not cancelled, that start between its resolution and
+    the review's deadline. Takes values, or ``OuterRef``s for the scan's subquery."""
+    return Meeting.objects.filter(
+        incident=incident, starts_at__gte=resolved_at, starts_at__lte=due_at
+    ).exclude(status=MeetingStatus.CANCELLED)
+
+
+def _review_meetings_due(now: datetime) -> list[Due]:
+    """Resolved incidents whose review meeting is due soon or overdue, with none in time."""
+    rows = (
+        Retrospective.objects.filter(
+            review_meeting_due_at__lte=now + REVIEW_NOTICE_REACH,
+            review_meeting_due_at__gt=now - REVIEW_HORIZON,
+            incident__status=IncidentStatus.RESOLVED,
+        )
+        .filter(
+            ~Exists(
+                meetings_in_time(
+                    OuterRef("incident_id"),
+                    OuterRef("incident__resolved_at"),
+                    OuterRef("review_meeting_due_at"),
+                )
+            )
+        )
+        .order_by()
+        .values_list(
+            "incident_id", "incident__project_id", "incident__resolved_at", "review_meeting_due_at"
+        )
+    )
+    found = []
+    for incident_id, project_id, resolved_at, due in rows:
+        if due <= now:
+            found.append(
+                Due(incident_id, project_id, ReminderKind.REVIEW_MEETING_OVERDUE, due, due)
+            )
+            continue
+        fire_at = review_notice_at(due)
+        if fire_at <= now and fire_at >= resolved_at:
+            found.append(
+                Due(incident_id, project_id, ReminderKind.REVIEW_MEETING_DUE, due, fire_at)
+            )
+    return found
+
+
 def due_reminders(now: datetime) -> list[Due]:
-    return _first_contact_due(now) + _update_due(now) + _action_items_due(now)
+    return (
+        _first_contact_due(now)
+        + _update_due(now)
+        + _action_items_due(now)
+        + _review_meetings_due(now)
+    )
 
 
 def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], int]]:

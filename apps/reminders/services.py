@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,13 +25,21 @@ from apps.core.queue import enqueue_many_now, enqueue_many_on_commit, enqueue_on
 from apps.core.services import heartbeat_record
 from apps.events.models import Event
 from apps.events.services import Actor, event_record, events_record_once
-from apps.incidents.models import Incident
+from apps.incidents.models import Incident, IncidentStatus
 from apps.notifications.services import notify
 from apps.outbox.services import email_enqueue
 from apps.projects.models import Membership, ProjectRole
+from apps.retrospectives.models import Retrospective
 
 from .models import Reminder, ReminderKind, ReminderStatus, Snooze
-from .scan import Due, due_reminders, recipients_by_project, recipients_for
+from .scan import (
+    Due,
+    action_item_reminded,
+    due_reminders,
+    meetings_in_time,
+    recipients_by_project,
+    recipients_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +169,10 @@ DUE_SOON_KINDS = (
     ReminderKind.FIRST_CONTACT_DUE_12H,
     ReminderKind.FIRST_CONTACT_DUE_2H,
     ReminderKind.UPDATE_DUE_4H,
+    ReminderKind.REVIEW_MEETING_DUE,
 )
+#: The review meeting after resolution, which the PMs schedule through the meetings.
+REVIEW_KINDS = (ReminderKind.REVIEW_MEETING_DUE, ReminderKind.REVIEW_MEETING_OVERDUE)
 
 
 def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool:
@@ -186,12 +198,26 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
         item = ActionItem.objects.filter(pk=reminder.action_item_id).first()
         return (
             item is not None
-            and incident.is_open
+            and action_item_reminded(item.kind, incident.status)
             and item.is_open
             and item.due_at == reminder.due_at
             and item.owner_id == reminder.recipient_id
         )
+    if reminder.kind in REVIEW_KINDS:
+        # Still resolved, still due at that moment, and still no meeting in time.
+        return (
+            incident.status == IncidentStatus.RESOLVED
+            and Retrospective.objects.filter(
+                incident_id=incident.pk, review_meeting_due_at=reminder.due_at
+            ).exists()
+            and not meetings_in_time(incident, incident.resolved_at, reminder.due_at).exists()
+        )
     return True  # a breach is a fact: always delivered
+
+
+def review_meeting_url(incident: Incident) -> str:
+    """The meeting form, prefilled for the retrospective's review meeting."""
+    return reverse("meeting_create", args=[incident.pk]) + "?purpose=review"
 
 
 def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
@@ -199,6 +225,7 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
     language = profile.language if profile else settings.LANGUAGE_CODE
     tz = profile.time_zone if profile else "UTC"
     url = incident.get_absolute_url()
+    schedule = review_meeting_url(incident) if reminder.kind in REVIEW_KINDS else ""
     with translation.override(language), timezone.override(tz):
         context = {
             "reminder": reminder,
@@ -206,13 +233,15 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
             "incident": incident,
             "user": user,
             "url": settings.SITE_URL + url,
+            "schedule_url": settings.SITE_URL + schedule if schedule else "",
         }
         title = render_to_string("reminders/email/subject.txt", context).strip()
         return {
             "title": title,
             "body": render_to_string("reminders/email/body.txt", context),
             "html": render_to_string("reminders/email/body.html", context),
-            "url": url,
+            # The inbox entry leads to what to do: for the review, the meeting form.
+            "url": schedule or url,
         }
 
 
