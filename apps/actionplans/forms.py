@@ -167,6 +167,49 @@ class ActionItemEditForm(HiddenErrorsMixin, ActionItemForm):
         )
 
 
+class ActionItemProgressForm(HiddenErrorsMixin, forms.Form):
+    """A prevention action of a closed incident: only its progress, status and date change.
+
+    The client follows it on the status page after the report; the rest is final.
+    The fields are the edit form's own.
+    """
+
+    due_at = ActionItemForm.base_fields["due_at"]
+    status = ActionItemEditForm.base_fields["status"]
+    progress = ActionItemEditForm.base_fields["progress"]
+    dropped_reason_en = ActionItemEditForm.base_fields["dropped_reason_en"]
+    dropped_reason_zh_hans = ActionItemEditForm.base_fields["dropped_reason_zh_hans"]
+    version = VersionField()
+
+    def __init__(self, *args, item: ActionItem, **kwargs):
+        kwargs.setdefault("initial", {}).update(
+            {
+                "due_at": item.due_at,
+                "status": item.status,
+                "progress": item.progress,
+                **{name: getattr(item, name) for name in columns("dropped_reason")},
+                "version": item.version,
+            }
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            Row(Column("status", css_class="col-md-6"), Column("progress", css_class="col-md-6")),
+            Row(Column("due_at", css_class="col-md-6")),
+            bilingual_help(),
+            bilingual_row("dropped_reason"),
+            Div(Submit("submit", _("Save the progress")), css_class="mt-3"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in columns("dropped_reason"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        return cleaned
+
+
 class RemedyForm(forms.Form):
     """Offer the client something to make up for the failure."""
 

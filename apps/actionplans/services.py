@@ -21,7 +21,15 @@ from apps.incidents.models import Incident
 from apps.incidents.services import ensure_not_closed, incident_public_changed
 from apps.projects.models import Membership, ProjectRole
 
-from .models import ITEM_TEXTS, REMEDY_TEXTS, ActionItem, ActionItemStatus, Remedy, RemedyAnswer
+from .models import (
+    ITEM_TEXTS,
+    REMEDY_TEXTS,
+    ActionItem,
+    ActionItemKind,
+    ActionItemStatus,
+    Remedy,
+    RemedyAnswer,
+)
 
 ITEM_FIELDS = (
     "kind",
@@ -33,6 +41,9 @@ ITEM_FIELDS = (
     "progress",
     "client_visible",
 )
+#: What still changes on a prevention action once its incident is closed: the client
+#: follows its progress on the status page after the report; the rest is final.
+AFTER_CLOSING_FIELDS = ("status", "progress", "due_at", *columns("dropped_reason"))
 #: Roles that can own an action item (viewers only read).
 OWNER_ROLES = (ProjectRole.PM, ProjectRole.MEMBER)
 
@@ -49,6 +60,36 @@ def check_owner(incident: Incident, owner: AbstractBaseUser) -> None:
         raise ValidationError(
             {"owner": _("The owner must be a project manager or team member of this project.")}
         )
+
+
+def open_after_closing(item: ActionItem) -> bool:
+    """A prevention action goes on after its incident is closed (``AFTER_CLOSING_FIELDS``)."""
+    return item.kind == ActionItemKind.PREVENTION
+
+
+def _ensure_editable(item: ActionItem, fields: dict) -> None:
+    """Nothing changes on a closed incident's plan, except the progress of its prevention.
+
+    Unchanged values of other fields (a form sends them all) are no change.
+    """
+    try:
+        ensure_not_closed(item.incident)
+    except ValidationError:
+        if not open_after_closing(item):
+            raise
+        frozen = [
+            name
+            for name, value in fields.items()
+            if name not in AFTER_CLOSING_FIELDS and value != getattr(item, name)
+        ]
+        if frozen:
+            raise ValidationError(
+                _(
+                    "The incident is closed: only the status, progress, due date and "
+                    "reason for dropping of a prevention action can still change."
+                ),
+                code="closed",
+            ) from None
 
 
 def _normalise(item: ActionItem, now: datetime) -> None:
@@ -133,14 +174,16 @@ def action_item_update(
 ) -> ActionItem:
     """Edit an item if nobody else changed it since ``expected_version``.
 
-    Raises ``EditConflict`` (with the current row) when someone did.
+    Raises ``EditConflict`` (with the current row) when someone did. Once the
+    incident is closed, only a prevention action's progress still changes
+    (``AFTER_CLOSING_FIELDS``).
     """
     now = now or timezone.now()
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown action item fields: {sorted(unknown)}")
     incident = item.incident
-    ensure_not_closed(incident)
+    _ensure_editable(item, fields)
     was_visible, old_status = item.client_visible, item.status
     before = snapshot(item, ITEM_FIELDS)
     for name, value in fields.items():

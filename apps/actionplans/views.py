@@ -21,7 +21,13 @@ from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access
 
 from . import services
-from .forms import ActionItemEditForm, ActionItemForm, RemedyAnswerForm, RemedyForm
+from .forms import (
+    ActionItemEditForm,
+    ActionItemForm,
+    ActionItemProgressForm,
+    RemedyAnswerForm,
+    RemedyForm,
+)
 from .selectors import get_action_item, get_remedy
 
 
@@ -46,7 +52,12 @@ def action_item_create(request, pk: int):
 def action_item_edit(request, pk: int, item_pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.CONTRIBUTE)
     item = get_action_item(incident, item_pk)
-    form = ActionItemEditForm(bound(request), item=item)
+    if incident.is_closed and not services.open_after_closing(item):
+        messages.error(request, _("The incident is closed: its record is final."))
+        return back_to(incident, f"item-{item.pk}")
+    # A closed incident's prevention actions go on: only their progress is offered.
+    form_class = ActionItemProgressForm if incident.is_closed else ActionItemEditForm
+    form = form_class(bound(request), item=item)
     conflict = None
     if form.is_valid():
         data = dict(form.cleaned_data)
