@@ -9,9 +9,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bilingual import LANGUAGES, column
 from apps.core.fields import (
     CHECKBOXES_TEMPLATE,
     MAX_TEXT_CHARS,
@@ -212,6 +213,35 @@ NO_MEETING_TITLE = _("Give the meeting a title, in English or in Chinese.")
 MEETING_TEXT_LABELS = {"title": _("title"), "agenda": _("agenda")}
 
 
+#: What ``?purpose=`` on the new-meeting page pre-fills: a title and an agenda, which
+#: the PM can change (the retrospective's review meeting: ``?purpose=review``).
+MEETING_PURPOSES = {
+    "review": (
+        _("Retrospective review meeting"),
+        _(
+            "1. The timeline: what happened, and when\n"
+            "2. The root causes\n"
+            "3. The improvements: an owner and a due date for each"
+        ),
+    ),
+}
+
+
+def purpose_initial(purpose: str | None) -> dict[str, str]:
+    """The title and agenda of a meeting for ``purpose``, in both languages; none for
+    a purpose Candor does not know."""
+    texts = MEETING_PURPOSES.get(purpose or "")
+    if texts is None:
+        return {}
+    title, agenda = texts
+    initial = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            initial[column("title", language)] = str(title)
+            initial[column("agenda", language)] = str(agenda)
+    return initial
+
+
 class MeetingForm(_ParticipantsMixin, forms.Form):
     """Schedule a meeting, or change one (prefilled from it)."""
 
@@ -242,8 +272,17 @@ class MeetingForm(_ParticipantsMixin, forms.Form):
     )
     send_anyway = send_anyway_field()
 
-    def __init__(self, *args, incident: Incident, meeting: Meeting | None = None, **kwargs):
-        if meeting is not None:
+    def __init__(
+        self,
+        *args,
+        incident: Incident,
+        meeting: Meeting | None = None,
+        purpose: str | None = None,
+        **kwargs,
+    ):
+        if meeting is None:
+            kwargs.setdefault("initial", {}).update(purpose_initial(purpose))
+        else:
             kwargs.setdefault("initial", {}).update(
                 title_en=meeting.title_en,
                 title_zh_hans=meeting.title_zh_hans,

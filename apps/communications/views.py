@@ -293,7 +293,8 @@ def update_publish(request, pk: int, update_pk: int):
 @login_required
 def meeting_create(request, pk: int):
     incident, _access = get_incident_for_user(request.user, pk, need=Access.WRITE)
-    form = MeetingForm(bound(request), incident=incident)
+    # ``?purpose=review`` starts from the retrospective's review meeting (initial values only).
+    form = MeetingForm(bound(request), incident=incident, purpose=request.GET.get("purpose"))
     if form.is_valid():
         try:
             meeting = services.meeting_schedule(
