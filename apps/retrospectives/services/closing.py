@@ -20,17 +20,25 @@ from apps.incidents.services import incident_close
 from ..models import REVIEW_MEETING_BUSINESS_DAYS, Retrospective
 
 
+#: When a working day ends, for a deadline counted from a weekend.
+END_OF_WORKING_DAY = 18
+
+
 def review_due_by(resolved_at: datetime, days: int = REVIEW_MEETING_BUSINESS_DAYS) -> datetime:
     """``days`` business days (Monday to Friday) after ``resolved_at``, in the team's time zone.
 
     Resolved on a Friday afternoon, the meeting is due the next Friday at the
-    same time of day; resolved on a Saturday, the count starts on Monday.
+    same time of day; resolved at a weekend, Monday is the first of the days
+    and the meeting is due by the end (18:00) of the fifth, that Friday.
     """
     local = timezone.localtime(resolved_at, timezone.get_default_timezone())
     moment = local
-    while moment.weekday() >= 5:
-        moment = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     left = days
+    if moment.weekday() >= 5:
+        while moment.weekday() >= 5:
+            moment += timedelta(days=1)
+        moment = moment.replace(hour=END_OF_WORKING_DAY, minute=0, second=0, microsecond=0)
+        left -= 1
     while left:
         moment += timedelta(days=1)
         if moment.weekday() < 5:
