@@ -240,11 +240,19 @@ class ImprovementForm(ActionItemForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].initial = ActionItemKind.PREVENTION
-        self.fields["kind"].widget = forms.HiddenInput()
-        self.fields["kind"].choices = [(ActionItemKind.PREVENTION, ActionItemKind.PREVENTION.label)]
+        # Always a prevention: whatever a form sends as its kind is not asked.
+        del self.fields["kind"]
         self.fields["owner"].error_messages["required"] = _("Every improvement needs an owner.")
         self.fields["due_at"].error_messages["required"] = _("Every improvement needs a due date.")
+
+    def layout_fields(self):
+        return (
+            Row(Column("owner", css_class="col-md-6"), Column("due_at", css_class="col-md-6")),
+            bilingual_help(),
+            bilingual_row("title"),
+            bilingual_row("description"),
+            "client_visible",
+        )
 
     def clean(self):
         cleaned = super().clean()
