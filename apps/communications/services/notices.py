@@ -21,6 +21,46 @@ from ..pages import contact_status_url
 NOTICE_KINDS = ("decision", "resolved")
 
 
+def email_contacts(
+    *,
+    incident: Incident,
+    templates: str,
+    key: str,
+    actor: Actor,
+    now: datetime,
+    **context,
+) -> int:
+    """E-mail every contact who receives updates, each in their language; returns how many.
+
+    ``templates`` is the e-mail templates' prefix (``<prefix>_subject.txt``,
+    ``_body.txt``, ``_body.html``); ``key`` names what the e-mail is about,
+    and each contact's e-mail is keyed ``<key>:contact:<id>`` in the outbox:
+    the same e-mail is never sent twice to the same contact.
+    """
+    contacts = list(incident.project.contacts.filter(receives_updates=True).order_by("name"))
+    # Read once; each contact's e-mail dates it in their own time zone.
+    delivery = delivery_summary(incident.project)
+    for contact in contacts:
+        url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
+        with translation.override(contact.language), timezone.override(contact.time_zone):
+            values = context | {
+                "incident": incident,
+                "project": incident.project,
+                "contact": contact,
+                "status_url": url,
+                "delivery": delivery and delivery.in_current_time_zone(),
+            }
+            email_enqueue(
+                key=f"{key}:contact:{contact.pk}",
+                to=contact.email,
+                subject=render_to_string(f"{templates}_subject.txt", values),
+                body_text=render_to_string(f"{templates}_body.txt", values),
+                body_html=render_to_string(f"{templates}_body.html", values),
+                now=now,
+            )
+    return len(contacts)
+
+
 def notify_contacts(
     *,
     incident: Incident,
@@ -37,28 +77,14 @@ def notify_contacts(
     """
     if kind not in NOTICE_KINDS:
         raise ValueError(f"Unknown notice {kind!r}")
-    contacts = list(incident.project.contacts.filter(receives_updates=True).order_by("name"))
-    # Read once; each contact's e-mail dates it in their own time zone.
-    delivery = delivery_summary(incident.project)
-    for contact in contacts:
-        url = contact_status_url(contact=contact, incident=incident, actor=actor, now=now)
-        with translation.override(contact.language), timezone.override(contact.time_zone):
-            values = context | {
-                "incident": incident,
-                "project": incident.project,
-                "contact": contact,
-                "status_url": url,
-                "delivery": delivery and delivery.in_current_time_zone(),
-            }
-            email_enqueue(
-                key=f"notice:{key}:contact:{contact.pk}",
-                to=contact.email,
-                subject=render_to_string(f"communications/email/notice_{kind}_subject.txt", values),
-                body_text=render_to_string(f"communications/email/notice_{kind}_body.txt", values),
-                body_html=render_to_string(f"communications/email/notice_{kind}_body.html", values),
-                now=now,
-            )
-    return len(contacts)
+    return email_contacts(
+        incident=incident,
+        templates=f"communications/email/notice_{kind}",
+        key=f"notice:{key}",
+        actor=actor,
+        now=now,
+        **context,
+    )
 
 
 def notify_resolution(*, incident: Incident, previous: str, actor: Actor, now: datetime) -> None:

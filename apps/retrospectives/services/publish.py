@@ -1,4 +1,10 @@
-"""Publishing the client report: once, in every language the contacts read."""
+"""Publishing the client report: once, in every language the contacts read.
+
+Publishing puts the report on the status page (a section of its own, and an
+entry of the Atom feed, both read from ``published_at``) and e-mails it to
+every contact who receives updates, in their language and time zone, with
+their own status-page link, in the same transaction as the publication.
+"""
 
 from datetime import datetime
 
@@ -8,12 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from apps.communications.services.notices import email_contacts
 from apps.core.bilingual import LANGUAGE_NAMES, language_gaps
 from apps.events.services import Actor, event_record
 from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_public_changed
 
 from ..models import REPORT_TEXT_LABELS, REPORT_TEXTS, Retrospective
+from ..report import client_report
+
+#: The e-mail's templates: ``<prefix>_subject.txt``, ``_body.txt``, ``_body.html``.
+EMAIL_TEMPLATES = "retrospectives/email/report"
+
+
+def email_key(retrospective: Retrospective) -> str:
+    """The outbox key of the report's e-mails (``retrospective:<id>:contact:<contact id>``)."""
+    return f"retrospective:{retrospective.pk}"
 
 
 def report_gaps(retrospective: Retrospective, languages=None) -> list[str]:
@@ -51,7 +67,12 @@ def retrospective_publish(
     and each contact who receives updates is e-mailed it in their language.
 
     Publishing twice publishes once: the second call finds the report out
-    and changes nothing, sends nothing.
+    and changes nothing, sends nothing (and the outbox keys of the e-mails,
+    one per retrospective and contact, would refuse a second e-mail anyway).
+
+    Steps: lock the row; stop if it is out; refuse while the incident is not
+    resolved or the report has gaps; stamp it; record the event; e-mail the
+    contacts; move the status page on.
     """
     now = now or timezone.now()
     retrospective = (
@@ -74,13 +95,21 @@ def retrospective_publish(
     retrospective.published_by = actor
     retrospective.updated_at = now
     retrospective.save(update_fields=["published_at", "published_by", "updated_at"])
+    emailed = email_contacts(
+        incident=incident,
+        templates=EMAIL_TEMPLATES,
+        key=email_key(retrospective),
+        actor=actor,
+        now=now,
+        report=client_report(retrospective),
+    )
     event_record(
         actor=actor,
         verb="retrospective.published",
         obj=retrospective,
         incident=incident,
         project=incident.project,
-        data={"languages": sorted(incident.contact_languages)},
+        data={"languages": sorted(incident.contact_languages), "emailed": emailed},
         now=now,
     )
     incident_public_changed(incident_id=incident.pk)
