@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import review
+from .views import report, review
 
 R = "incidents/<int:pk>/retrospective/"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path(f"{R}lines/<int:line_pk>/", review.timeline_line_edit, name="retrospective_line"),
     path(f"{R}improvements/new/", review.improvement_create, name="retrospective_improvement"),
     path(f"{R}close/", review.retrospective_close, name="retrospective_close"),
+    # The client report: the preview, publishing, the print page and the PDF.
+    path(f"{R}report/", report.report_preview, name="retrospective_report"),
+    path(f"{R}report/publish/", report.report_publish, name="retrospective_report_publish"),
+    path(f"{R}report/print/", report.report_print, name="retrospective_report_print"),
+    path(f"{R}report/report.pdf", report.report_pdf, name="retrospective_report_pdf"),
 ]

@@ -27,6 +27,7 @@ from apps.communications.models import (
 from apps.core.bilingual import columns
 from apps.incidents.models import INCIDENT_TEXTS, Incident
 from apps.projects.models import ClientContact
+from apps.retrospectives.report import ClientReport, published_reports
 
 from .models import ShareLink, hash_token
 
@@ -206,6 +207,8 @@ class IncidentPage:
     alternatives: list = field(default_factory=list)
     decisions: Decisions = field(default_factory=lambda: Decisions(current=None, history=[]))
     remedies: list = field(default_factory=list)
+    #: The retrospective's client report, once it is published (``None`` before).
+    report: ClientReport | None = None
 
     @property
     def disclosed(self) -> bool:
@@ -263,11 +266,13 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
     alternatives = alternatives_for(ids)
     decisions = decisions_for(ids)
     remedies = remedies_for(ids)
+    reports = published_reports(ids)
     for pk, page in pages.items():
         page.plan = plans[pk]
         page.alternatives = alternatives[pk]
         page.decisions = decisions[pk]
         page.remedies = remedies[pk]
+        page.report = reports.get(pk)
     return [pages[pk] for pk in ids]
 
 
@@ -290,6 +295,23 @@ def feed_updates(link: ShareLink, limit: int = 50) -> list[StatusUpdate]:
         )
         .order_by("-published_at")[:limit]
     )
+
+
+def link_incident(link: ShareLink, incident_id: int) -> Incident | None:
+    """One of the incidents the link shows (its client-facing fields), or ``None``."""
+    incidents = public_incidents().select_related("project", "project__client")
+    if link.incident_id is not None:
+        incidents = incidents.filter(pk=link.incident_id)
+    else:
+        incidents = incidents.filter(project_id=link.project_id)
+    return incidents.filter(pk=incident_id).first()
+
+
+def feed_reports(link: ShareLink) -> list[tuple[Incident, ClientReport]]:
+    """The published client reports of the link's incidents, each with its incident."""
+    incidents = link_incidents(link)
+    reports = published_reports([incident.pk for incident in incidents])
+    return [(incident, reports[incident.pk]) for incident in incidents if incident.pk in reports]
 
 
 def feed_meetings(link: ShareLink) -> list[Meeting]:

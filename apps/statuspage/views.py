@@ -29,6 +29,8 @@ from apps.core.forms import add_service_errors
 from apps.core.markdown import render_markdown
 from apps.incidents.selectors import get_incident_for_user
 from apps.projects.selectors import Access, delivery_summary
+from apps.retrospectives.pdf import PdfUnavailable, render_document, render_pdf
+from apps.retrospectives.report import pdf_filename, published_report
 
 from . import counters, lease, pagecache, services
 from .forms import ShareLinkForm
@@ -38,9 +40,11 @@ from .selectors import (
     LinkStamp,
     active_link,
     feed_meetings,
+    feed_reports,
     feed_updates,
     incident_pages,
     incident_share_links,
+    link_incident,
     link_incidents,
     link_stamp,
 )
@@ -195,6 +199,36 @@ def _feed_body(update, language: str) -> str:
     )
 
 
+def _update_entry(update, language: str, page_url: str) -> dict:
+    return {
+        "title": _("Update of %(when)s — %(title)s")
+        % {
+            "when": timezone.localtime(update.published_at).strftime("%Y-%m-%d %H:%M"),
+            "title": marked(text_in(update.incident, "title", language)),
+        },
+        "link": f"{page_url}#update-{update.pk}",
+        "unique_id": f"urn:candor:update:{update.pk}",
+        "description": _feed_body(update, language),
+        "pubdate": update.published_at,
+        "updateddate": update.published_at,
+    }
+
+
+def _report_entry(incident, report, language: str, page_url: str) -> dict:
+    """The published client report, once, under an id that never changes."""
+    return {
+        "title": _("Retrospective report — %(title)s")
+        % {"title": marked(text_in(incident, "title", language))},
+        "link": f"{page_url}#report-{incident.pk}",
+        "unique_id": f"urn:candor:retrospective:{report.retrospective_id}",
+        "description": render_to_string(
+            "retrospectives/_client_report.html", {"report": report, "level": 2}
+        ),
+        "pubdate": report.published_at,
+        "updateddate": report.published_at,
+    }
+
+
 @require_GET
 @private_page
 def atom_feed(request, token):
@@ -212,19 +246,14 @@ def atom_feed(request, token):
             language=language,
             feed_url=request.build_absolute_uri(),
         )
-        for update in feed_updates(link):
-            feed.add_item(
-                title=_("Update of %(when)s — %(title)s")
-                % {
-                    "when": timezone.localtime(update.published_at).strftime("%Y-%m-%d %H:%M"),
-                    "title": marked(text_in(update.incident, "title", language)),
-                },
-                link=f"{page_url}#update-{update.pk}",
-                unique_id=f"urn:candor:update:{update.pk}",
-                description=_feed_body(update, language),
-                pubdate=update.published_at,
-                updateddate=update.published_at,
-            )
+        entries = [_update_entry(update, language, page_url) for update in feed_updates(link)]
+        entries += [
+            _report_entry(incident, report, language, page_url)
+            for incident, report in feed_reports(link)
+        ]
+        entries.sort(key=lambda entry: entry["pubdate"], reverse=True)
+        for entry in entries:
+            feed.add_item(**entry)
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
     return response
@@ -243,6 +272,98 @@ def meetings_ics(request, token):
         text = calendar(feed_meetings(link), name=name, attendees=False)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response
+
+
+def _client_report(request, token, incident_pk: int):
+    """The link's reader and the published report of one of its incidents, or the refusal.
+
+    A report that is not published, or an incident the link does not show,
+    is the same 404 as a wrong token.
+    """
+    link, refusal = _resolve(request, token)
+    if refusal:
+        return None, refusal
+    incident = link_incident(link, incident_pk)
+    report = published_report(incident.pk) if incident is not None else None
+    if report is None:
+        return None, _not_found(request)
+    contact = link.contact
+    language = _reader_language(request, contact.language if contact else None)
+    tz = _reader_time_zone(contact.time_zone if contact else None)
+    return (incident, report, language, tz), None
+
+
+@require_GET
+@private_page
+def report_print(request, token, incident_pk: int):
+    """The client report as a page to print, in the reader's language (no navigation)."""
+    found, refusal = _client_report(request, token, incident_pk)
+    if refusal:
+        return refusal
+    incident, report, language, tz = found
+    pdf = reverse("status_report_pdf", args=[token, incident.pk])
+    page = reverse("status_report", args=[token, incident.pk])
+    html = render_document(
+        report=report,
+        incident=incident,
+        project=incident.project,
+        language=language,
+        time_zone=tz,
+        links={
+            "pdf": f"{pdf}?lang={language}",
+            "languages": _other_languages(page, language),
+            "back": reverse("status_page", args=[token]) + f"?lang={language}#report-{incident.pk}",
+        },
+    )
+    response = HttpResponse(html)
+    response["Content-Language"] = language
+    return response
+
+
+def _other_languages(url: str, language: str) -> list[dict]:
+    return [
+        {"url": f"{url}?lang={code}", "lang": lang_tag(code), "name": name}
+        for code, name in (("en", "English"), ("zh-hans", "中文"))
+        if code != language
+    ]
+
+
+@require_GET
+@private_page
+def report_pdf(request, token, incident_pk: int):
+    """The client report as a PDF download, in the reader's language."""
+    found, refusal = _client_report(request, token, incident_pk)
+    if refusal:
+        return refusal
+    incident, report, language, tz = found
+    html = render_document(
+        report=report,
+        incident=incident,
+        project=incident.project,
+        language=language,
+        time_zone=tz,
+        for_pdf=True,
+    )
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        with translation.override(language):
+            return render(
+                request,
+                "retrospectives/report_pdf_unavailable.html",
+                {
+                    "base_template": "statuspage/base.html",
+                    "print_url": reverse("status_report", args=[token, incident.pk])
+                    + f"?lang={language}",
+                },
+                status=503,
+            )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{pdf_filename(incident.pk, language)}"'
+    )
+    response["Content-Language"] = language
     return response
 
 

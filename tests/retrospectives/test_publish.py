@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from apps.events.models import Event
 from apps.incidents.models import Incident
@@ -73,7 +74,7 @@ def test_gaps_refuse_publishing_with_a_clear_message(report_retrospective, pm):
     report_retrospective.report_why_zh_hans = ""
     report_retrospective.save()
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         retrospective_publish(retrospective=report_retrospective, actor=pm)
 
     assert any("Missing in Chinese" in message for message in refused.value.messages)
