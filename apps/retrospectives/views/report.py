@@ -84,7 +84,8 @@ def _rendering(report: ClientReport, language: str, time_zone: str) -> dict:
     """The report as readers of ``language`` get it: the same template as everywhere else."""
     with translation.override(language), timezone.override(time_zone):
         html = render_to_string(
-            "retrospectives/_client_report.html", {"report": report, "level": 3}
+            "retrospectives/_client_report.html",
+            {"report": report, "level": 3, "prefix": f"report-{report.incident_id}-{language}"},
         )
     return {
         "language": language,
