@@ -174,7 +174,8 @@ def report_publish(request, pk: int):
         return redirect("retrospective_report", pk=incident.pk)
 
     context = _report_context(request, incident, access, retrospective)
-    context["can_act"] = not retrospective.is_published
+    # Offered only when it can succeed; a POST anyway is refused with the reasons.
+    context["can_act"] = context["can_publish"]
     return confirm_page(request, "retrospectives/report_publish.html", context, publish)
 
 
