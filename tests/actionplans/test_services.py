@@ -14,6 +14,7 @@ from apps.core.concurrency import EditConflict
 from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.projects.models import ProjectRole
+from apps.retrospectives.services import retrospective_close_without_report
 from tests.factories import ProjectFactory, member
 
 from .conftest import DAY
@@ -24,14 +25,16 @@ HOUR = timedelta(hours=1)
 
 
 def _close(incident):
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident = incident_change_status(
-            incident=incident,
-            status=status,
-            reason="The client takes over the rest.",
-            actor=incident.declared_by,
-        )
-    return incident
+    incident = incident_change_status(
+        incident=incident,
+        status=IncidentStatus.RESOLVED,
+        reason="The client takes over the rest.",
+        actor=incident.declared_by,
+    )
+    # Closing needs the client report, or a reason why there is none.
+    return retrospective_close_without_report(
+        incident=incident, actor=incident.declared_by, reason="The client wants no report."
+    )
 
 
 # --- owners ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from apps.actionplans.models import ActionItem, ActionItemStatus, Remedy, Remedy
 from apps.incidents.models import IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.projects.models import ProjectRole
+from apps.retrospectives.services import retrospective_close_without_report
 from tests.factories import (
     IncidentFactory,
     MembershipFactory,
@@ -181,10 +182,13 @@ def test_an_empty_post_is_a_400_not_a_500(informed, pm, login):
 
 
 def test_a_closed_incident_takes_no_action(informed, pm, login):
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        informed = incident_change_status(
-            incident=informed, status=status, actor=informed.declared_by
-        )
+    informed = incident_change_status(
+        incident=informed, status=IncidentStatus.RESOLVED, actor=informed.declared_by
+    )
+    # Closing needs the client report, or a reason why there is none.
+    informed = retrospective_close_without_report(
+        incident=informed, actor=informed.declared_by, reason="The client wants no report."
+    )
 
     response = login(pm).post(
         reverse("action_item_create", args=[informed.pk]), _item_data(pm, title_en=KEPT)
