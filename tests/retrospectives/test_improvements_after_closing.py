@@ -262,3 +262,24 @@ def test_a_remediation_action_of_a_closed_incident_is_not_offered_for_editing(
     assert response.redirect_chain[-1][0].endswith(f"#item-{remediation.pk}")
     assert FINAL in response.content.decode()
     assert _fresh(remediation).progress == 0
+
+
+# --- what the client follows ----------------------------------------------------------------------
+
+
+def test_the_client_follows_the_progress_on_the_status_page_after_closing(
+    closed, prevention, remediation, pm, client
+):
+    from tests.statuspage.support import make_link, page_url
+
+    _link, token = make_link(closed)
+    before = client.get(page_url(token)).content.decode()
+    assert prevention.title_en in before
+    assert 'value="35"' not in before
+
+    action_item_update(item=_fresh(prevention), expected_version=1, actor=pm, progress=35)
+
+    after = client.get(page_url(token)).content.decode()
+    assert f'<progress max="100" value="35" aria-label="Progress of “{prevention.title_en}”">' in (
+        after
+    )
