@@ -41,7 +41,7 @@ from apps.incidents.models import Incident
 from apps.projects.forms import ContactChoiceField, DayField, TeamMemberChoiceField
 from apps.projects.models import ClientContact
 
-from .models import Alternative, AlternativeStatus, Decision
+from .models import Alternative, AlternativeKind, AlternativeStatus, Decision
 from .selectors import agreeing_team, decidable_alternatives, decision_meetings
 from .services import ALTERNATIVE_FIELDS, reason_field
 
@@ -56,6 +56,13 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
     title_en, title_zh_hans = line_pair(_("Title"))
     description_en, description_zh_hans = text_pair(
         _("Description"), rows=4, help_text=_("What the client gets, and how the team would do it.")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of option"),
+        required=False,
+        choices=[("", "—")] + list(AlternativeKind.choices),
+        help_text=_("Files the choice in the case library."),
+        error_messages={"invalid_choice": _("Choose one of the listed kinds of option.")},
     )
     schedule_impact_days = forms.IntegerField(
         label=_("Schedule impact (days)"),
@@ -98,6 +105,7 @@ class AlternativeForm(HiddenErrorsMixin, forms.Form):
             bilingual_help(),
             bilingual_row("title"),
             bilingual_row("description"),
+            "kind",
             Row(
                 Column("schedule_impact_days", css_class="col-md-6"),
                 Column("cost_impact", css_class="col-md-6"),

@@ -45,6 +45,7 @@ from .models import (
 TEXT_COLUMNS = columns(*ALTERNATIVE_TEXTS)
 ALTERNATIVE_FIELDS = (
     *columns("title", "description"),
+    "kind",
     "schedule_impact_days",
     "cost_impact",
     *columns("scope_impact", "risks", "pros", "cons"),
@@ -71,6 +72,7 @@ def alternative_propose(
     actor: AbstractBaseUser,
     schedule_impact_days: int | None = None,
     cost_impact: Decimal | None = None,
+    kind: str = "",
     now: datetime | None = None,
     **texts: str,
 ) -> Alternative:
@@ -85,6 +87,7 @@ def alternative_propose(
     ensure_not_closed(incident)
     alternative = Alternative(
         incident=incident,
+        kind=kind or "",
         schedule_impact_days=schedule_impact_days,
         cost_impact=cost_impact,
         created_by=actor,

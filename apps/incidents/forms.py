@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.bilingual import columns
 from apps.core.conflicts import HiddenErrorsMixin, VersionField
-from apps.core.fields import bilingual_help, bilingual_row, check_wording_button, mark_languages
+from apps.core.fields import (
+    SecondarySubmit,
+    bilingual_help,
+    bilingual_row,
+    check_wording_button,
+    mark_languages,
+)
 
 from .models import INCIDENT_TEXTS, MAX_CADENCE, MIN_CADENCE, Incident, IncidentStatus
 
@@ -22,6 +28,7 @@ DISCLOSURE_LAYOUT = (
         _("Cause"),
         bilingual_row("cause"),
         bilingual_row("cause_origin"),
+        "cause_category",
     ),
     Fieldset(
         _("Current state and impact"),
@@ -55,6 +62,13 @@ ROWS = {
 }
 
 
+def find_similar_button() -> SecondarySubmit:
+    """Shows the similar past cases for what was typed, nothing saved (the script's fallback)."""
+    return SecondarySubmit(
+        "find_similar", _("Find similar cases"), css_class="ms-2", formnovalidate="formnovalidate"
+    )
+
+
 class IncidentForm(forms.ModelForm):
     """Declare an incident or edit its disclosure. Validates only; services save."""
 
@@ -63,6 +77,7 @@ class IncidentForm(forms.ModelForm):
         fields = (
             *columns(*INCIDENT_TEXTS),
             "severity",
+            "cause_category",
             "impact_schedule_days",
             "impact_cost",
             "internal_notes",
@@ -76,7 +91,7 @@ class IncidentForm(forms.ModelForm):
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, submit_label=None, **kwargs):
+    def __init__(self, *args, submit_label=None, find_similar=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["impact_cost"].widget.attrs.setdefault("step", "0.01")
         mark_languages(self)
@@ -89,6 +104,7 @@ class IncidentForm(forms.ModelForm):
             Div(
                 Submit("submit", submit_label or _("Save")),
                 check_wording_button(),
+                *([find_similar_button()] if find_similar else []),
                 css_class="mt-3",
             ),
         )

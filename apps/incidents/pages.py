@@ -26,11 +26,20 @@ INCIDENT_PAGE = Slot("incident page")
 #: declaring) and ``project``, and return the form page's context, with
 #: ``tone_only`` true when the request only asked the check.
 TONE_CHECK = Slot("the tone check on a form being written")
+#: Similar past cases while an incident is declared (the case library fills it).
+#: Fillers get ``request`` and ``project`` and return the declare page's context,
+#: with ``similar_only`` true when the request only asked for the cases.
+SIMILAR_CASES = Slot("similar past cases while declaring")
 
 
 def tone_check(request, **kwargs) -> dict:
     """The tone check's part of a form page; nothing when no app fills the slot."""
     return {"tone_only": False} | TONE_CHECK.context(request=request, **kwargs)
+
+
+def similar_cases_panel(request, **kwargs) -> dict:
+    """The similar past cases' part of the declare page; nothing when no app fills the slot."""
+    return {"similar_only": False} | SIMILAR_CASES.context(request=request, **kwargs)
 
 
 def incident_page_context(request, incident: Incident, access: Access, **forms) -> dict:

@@ -45,7 +45,13 @@ STATUS_CHANGED = Slot("after an incident's status changed")
 #: The columns of the texts the client is told, in both languages.
 TEXT_COLUMNS = columns(*INCIDENT_TEXTS)
 #: Fields that describe the incident to the client (and the internal notes).
-DISCLOSURE_FIELDS = (*TEXT_COLUMNS, "impact_schedule_days", "impact_cost", "internal_notes")
+DISCLOSURE_FIELDS = (
+    *TEXT_COLUMNS,
+    "cause_category",
+    "impact_schedule_days",
+    "impact_cost",
+    "internal_notes",
+)
 
 
 def _check_texts(texts: dict) -> dict:
@@ -119,6 +125,7 @@ def incident_declare(
     project: Project,
     actor: AbstractBaseUser,
     severity: str = IncidentSeverity.HIGH,
+    cause_category: str = "",
     impact_schedule_days: int | None = None,
     impact_cost: Decimal | None = None,
     internal_notes: str = "",
@@ -145,6 +152,7 @@ def incident_declare(
         project=project,
         declared_by=actor,
         severity=severity,
+        cause_category=cause_category or "",
         impact_schedule_days=impact_schedule_days,
         impact_cost=impact_cost,
         internal_notes=internal_notes,

@@ -20,7 +20,7 @@ from apps.projects.selectors import Access, get_project_for_user
 from . import services
 from .forms import CadenceForm, IncidentEditForm, IncidentForm, IncidentStatusForm, ResolveForm
 from .models import IncidentStatus
-from .pages import render_incident_page, tone_check
+from .pages import render_incident_page, similar_cases_panel, tone_check
 from .selectors import (
     dashboard_incidents,
     get_incident_for_user,
@@ -52,11 +52,17 @@ def dashboard(request):
 @login_required
 def incident_declare(request, project_pk: int):
     project, _access = get_project_for_user(request.user, project_pk, need=Access.WRITE)
-    form = IncidentForm(request.POST or None, submit_label=_("Declare the incident"))
+    similar = similar_cases_panel(request, project=project)
+    form = IncidentForm(
+        request.POST or None,
+        submit_label=_("Declare the incident"),
+        find_similar="similar_url" in similar,
+    )
     tone = tone_check(
         request, subject="disclosure", form_id="incident-form", incident=None, project=project
     )
-    if request.method == "POST" and not tone["tone_only"] and form.is_valid():
+    only_checking = tone["tone_only"] or similar["similar_only"]
+    if request.method == "POST" and not only_checking and form.is_valid():
         try:
             incident = services.incident_declare(
                 project=project, actor=request.user, **form.cleaned_data
@@ -73,7 +79,7 @@ def incident_declare(request, project_pk: int):
     return render(
         request,
         "incidents/declare.html",
-        {"project": project, "form": form, **tone},
+        {"project": project, "form": form, **tone, **similar},
     )
 
 
