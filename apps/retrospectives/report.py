@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.actionplans.models import ActionItem, ActionItemKind, ActionItemStatus
 from apps.actionplans.selectors import CLIENT_ITEM_FIELDS
-from apps.core.bilingual import LANGUAGES, columns, normalise
+from apps.core.bilingual import columns, normalise
 
 from .models import REPORT_TEXTS, Retrospective
 
@@ -69,17 +69,6 @@ class ClientReport:
         if not counted:
             return None
         return round(sum(counted) / len(counted))
-
-    def languages_written(self) -> list[str]:
-        """The languages any part of the report is written in, in Candor's order."""
-        return [
-            language
-            for language in LANGUAGES
-            if any(
-                (getattr(self.texts, f"{name}_{language.replace('-', '_')}") or "").strip()
-                for name in REPORT_TEXTS
-            )
-        ]
 
 
 def _client_items(incident_ids) -> QuerySet[ActionItem]:
