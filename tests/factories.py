@@ -232,3 +232,29 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     about = factory.LazyAttribute(lambda o: o.incident.title if o.incident else "")
     is_escalation = False
     created_at = factory.LazyFunction(timezone.now)
+
+
+def close_incident(
+    incident: Incident,
+    *,
+    actor=None,
+    now: datetime | None = None,
+    reason: str = "",
+    why_no_report: str = "The client asked for no written report.",
+) -> Incident:
+    """Resolve the incident if it is not, then close it as a PM does without a client report.
+
+    Closing needs the client report published or a reason there is none
+    (``apps.retrospectives``); tests about a closed incident give the reason.
+    """
+    from apps.incidents.models import IncidentStatus
+    from apps.retrospectives.services import retrospective_close_without_report
+
+    actor = actor or incident.declared_by
+    if incident.resolved_at is None:
+        incident = incident_services.incident_change_status(
+            incident=incident, actor=actor, status=IncidentStatus.RESOLVED, reason=reason, now=now
+        )
+    return retrospective_close_without_report(
+        incident=incident, actor=actor, reason=why_no_report, now=now
+    )

@@ -58,11 +58,11 @@ def test_load_demo_creates_the_users_projects_and_incidents(now):
 
     assert _counts() == {
         "User": 4,
-        "Client": 3,
-        "Project": 3,
-        "Membership": 7,
-        "ClientContact": 4,
-        "Incident": 4,
+        "Client": 4,
+        "Project": 4,
+        "Membership": 9,
+        "ClientContact": 5,
+        "Incident": 7,
     }
     assert DEMO_PASSWORD in output
     for spec in USERS:
@@ -95,7 +95,7 @@ def test_running_load_demo_twice_changes_nothing(now):
         _load()
 
     assert _all_counts() == first
-    assert _counts()["Incident"] == 4
+    assert _counts()["Incident"] == 7
     assert list(Incident.objects.values_list("pk", "first_contact_due_at", "status")) == deadlines
 
 

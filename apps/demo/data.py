@@ -27,6 +27,7 @@ from apps.projects.models import Project, ProjectRole
 from apps.statuspage.models import ShareLink, hash_token
 from apps.statuspage.services import link_create
 
+from .retrospective import PAST_CASES, close_past_case, tell_seed_retrospective
 from .story import EXTENSION, both_languages, day_in_both, tell_recovery_story, tell_seed_story
 
 DEMO_PASSWORD = "candor-demo"  # noqa: S105 - printed to the user on purpose
@@ -307,6 +308,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         declared_ago=SEED_DECLARED_AGO,
         now=now,
         severity=IncidentSeverity.CRITICAL,
+        cause_category="technical",
         summary=(
             "Load tests show that with 3,000 trucks at once the dispatch engine takes more than "
             "40 seconds to respond, far above the 2 seconds the contract requires. Going live on "
@@ -364,6 +366,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
                 planned=launch,
                 now=now,
             )
+            tell_seed_retrospective(seed, pm=li, member=wang, lead=pmo, now=now)
 
     _incident(
         project=bank,
@@ -396,6 +399,7 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
         status=IncidentStatus.RESOLVED,
         now=now,
         severity=IncidentSeverity.MEDIUM,
+        cause_category="estimation",
         summary=(
             "The effort to clean the historical data was underestimated; the migration costs 25% "
             "more than budgeted.",
@@ -466,5 +470,36 @@ def load_demo(now: datetime | None = None) -> list[DemoUser]:
     if created:
         with translation.override("zh-hans"):
             tell_recovery_story(nightly, pm=li, member=anna, now=now)
+    vista = _project(
+        client_name="远景教育 Vista Education",
+        name="全市统考系统 City exam platform",
+        description="Online exams for 50,000 candidates across the city's districts.",
+        pmo_lead=pmo,
+        members=[(li, ProjectRole.PM), (wang, ProjectRole.MEMBER)],
+        contacts=[
+            {
+                "name": "赵敏 Zhao Min",
+                "email": "zhao.min@vista.example.com",
+                "role": "信息中心主任",
+                "is_decision_maker": True,
+                "language": "zh-hans",
+                "time_zone": "Asia/Shanghai",
+                "receives_updates": True,
+            },
+        ],
+        delivery_date=(now - timedelta(days=100)).date(),
+    )
+    # Cases closed long ago, for the case library and the similar-cases panel.
+    for key, project, pm in (
+        ("bank", bank, anna),
+        ("logistics", logistics, li),
+        ("vista", vista, li),
+    ):
+        case = PAST_CASES[key]
+        if not Incident.objects.filter(project=project, title_en=case.title[0]).exists():
+            with translation.override("zh-hans" if pm == li else "en"):
+                close_past_case(
+                    case, project=project, pm=pm, contacts=list(project.contacts.all()), now=now
+                )
     _mark_history_sent()
     return list(USERS)

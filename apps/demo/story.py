@@ -163,6 +163,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, planned, now):
     extend = alternatives.alternative_propose(
         incident=incident,
         actor=pm,
+        kind="extend_deadline",
         **both_languages(
             title=(
                 "Extend by 30 days and partition the dispatch engine",
@@ -191,6 +192,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, planned, now):
     alternatives.alternative_propose(
         incident=incident,
         actor=pm,
+        kind="reduce_scope",
         **both_languages(
             title=(
                 "Launch on time without real-time dispatch",
@@ -222,6 +224,7 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, planned, now):
     alternatives.alternative_propose(
         incident=incident,
         actor=pm,
+        kind="add_resources",
         **both_languages(
             title=("Add four engineers and keep the date", "增派四名工程师，保持上线日期"),
             description=(
@@ -281,6 +284,21 @@ def tell_seed_story(incident, *, pm, member, lead, contacts, planned, now):
         actor=pm,
         status=IncidentStatus.RECOVERING,
         now=held_at + timedelta(hours=1),
+    )
+    # The disclosure follows the decision: where the project stands now.
+    incident.refresh_from_db()
+    incidents.incident_update_disclosure(
+        incident=incident,
+        actor=pm,
+        now=held_at + timedelta(hours=1, minutes=5),
+        **both_languages(
+            current_state=(
+                "85% of the functionality is built. With you, we chose to extend by 30 days and "
+                f"partition the dispatch engine by region; all trucks go live by {agreed_en}.",
+                "功能开发已完成 85%。经与贵方商定，延期 30 天并将调度引擎按区域分区改造；"
+                f"{agreed_zh}前全部车辆上线。",
+            )
+        ),
     )
 
     # The plan: fix the problem, and stop it happening again.

@@ -39,6 +39,7 @@ TIMELINE_VERBS = (
     "alternative.chosen",
     "decision.recorded",
     "action_item.added",
+    "action_item.updated",
     "action_item.overdue",
     "remedy.offered",
     "remedy.answered",
@@ -94,7 +95,15 @@ def _source_url(event: Event, incident: Incident) -> str:
         return f"{detail}#remedies"
     if event.verb in PROJECT_VERBS:
         return reverse("project_detail", args=[incident.project_id])
-    return reverse("incident_history", args=[incident.pk]) + f"#event-{event.pk}"
+    history = reverse("incident_history", args=[incident.pk])
+    return f"{history}?event={event.pk}#event-{event.pk}"
+
+
+def _tells(event: Event) -> bool:
+    """Whether the event is part of the story: an action's edit only when its status moved."""
+    if event.verb == "action_item.updated":
+        return "status" in (event.data or {}).get("changes", {})
+    return True
 
 
 def timeline_events(incident: Incident):
@@ -139,6 +148,7 @@ def retrospective_timeline(retrospective: Retrospective) -> list[TimelineItem]:
             url=_source_url(event, incident),
         )
         for event in timeline_events(incident)
+        if _tells(event)
     ]
     items += [TimelineItem(occurred_at=note.occurred_at, line=None, note=note) for note in added]
     items.sort(key=lambda item: (item.occurred_at, item.line is None))

@@ -6,10 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from apps.incidents.models import IncidentStatus
-from apps.incidents.services import incident_change_status
 from apps.projects.models import ProjectRole
-from tests.factories import member
+from tests.factories import close_incident, member
 from tests.statuspage.support import make_link, page_url
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +67,7 @@ def test_a_viewer_compares_but_cannot_choose(informed, options, viewer, login):
 
 
 def test_a_closed_incident_offers_no_choice(informed, options, pm, login):
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident_change_status(incident=informed, status=status, actor=pm)
+    close_incident(informed, actor=pm)
 
     table, cards = _compare(login(pm), informed)
 

@@ -20,6 +20,7 @@ from tests.factories import (
     IncidentFactory,
     MeetingFactory,
     ProjectFactory,
+    close_incident,
     informed_incident,
     member,
 )
@@ -437,10 +438,7 @@ def test_no_reason_for_the_others_when_none_remains(informed, propose, decide):
 
 def test_a_closed_incidents_decisions_are_final(informed, propose, decide):
     alternative = propose(informed)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        informed = incident_change_status(
-            incident=informed, status=status, actor=informed.declared_by
-        )
+    informed = close_incident(informed, actor=informed.declared_by)
     alternative.refresh_from_db()
 
     for attempt in (

@@ -17,13 +17,13 @@ from apps.alternatives import services
 from apps.alternatives.models import Alternative, AlternativeStatus, Decision
 from apps.communications.models import MeetingStatus
 from apps.incidents.models import IncidentStatus
-from apps.incidents.services import incident_change_status
 from apps.projects.models import ProjectRole
 from tests.factories import (
     ClientContactFactory,
     IncidentFactory,
     MeetingFactory,
     ProjectFactory,
+    close_incident,
     informed_incident,
     member,
 )
@@ -729,8 +729,7 @@ def test_bad_decision_input_is_explained_and_kept(
 
 def test_a_closed_incident_takes_no_decision(informed, propose, pm, contact, login):
     extend = propose(informed)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident_change_status(incident=informed, status=status, actor=informed.declared_by)
+    close_incident(informed, actor=informed.declared_by)
 
     response = login(pm).post(
         reverse("decision_record", args=[informed.pk]), _decision_data(extend, contact, pm)

@@ -8,8 +8,13 @@ from django.core.exceptions import ValidationError
 from apps.communications.models import LogChannel, LogEntry
 from apps.communications.services import log_contact, log_correct, log_note
 from apps.incidents.models import Incident, IncidentStatus
-from apps.incidents.services import incident_change_status
-from tests.factories import ClientContactFactory, IncidentFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    ClientContactFactory,
+    IncidentFactory,
+    ProjectFactory,
+    UserFactory,
+    close_incident,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enqueued")]
 
@@ -218,10 +223,7 @@ def test_a_team_participant_from_outside_the_project_is_refused(incident, pm, no
 def test_a_closed_incident_takes_no_more_entries(incident, pm, now):
     _log(incident, pm, at=now)
     incident = _fresh(incident)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident = incident_change_status(
-            incident=incident, status=status, now=now, actor=incident.declared_by
-        )
+    incident = close_incident(incident, now=now, actor=incident.declared_by)
 
     with pytest.raises(ValidationError) as exc:
         _log(incident, pm, at=now)

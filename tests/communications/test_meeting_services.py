@@ -18,9 +18,8 @@ from apps.communications.services import (
 )
 from apps.core.bilingual import marked, text_in
 from apps.incidents.models import Incident, IncidentStatus
-from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
-from tests.factories import ClientContactFactory, ProjectFactory, informed_incident
+from tests.factories import ClientContactFactory, ProjectFactory, close_incident, informed_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enqueued")]
 
@@ -380,10 +379,7 @@ def test_a_client_contact_of_another_project_cannot_be_invited(incident, pm, now
 
 def test_no_meeting_is_scheduled_on_a_closed_incident(project, pm, cio, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident = incident_change_status(
-            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
-        )
+    incident = close_incident(incident, now=now + HOUR, actor=incident.declared_by)
 
     with pytest.raises(ValidationError) as exc:
         _schedule(incident, pm, now=now + HOUR, clients=[cio])
@@ -394,10 +390,7 @@ def test_no_meeting_is_scheduled_on_a_closed_incident(project, pm, cio, now):
 def test_a_meeting_of_a_closed_incident_can_be_neither_moved_nor_cancelled(project, pm, cio, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
     meeting = _schedule(incident, pm, now=now, clients=[cio])
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident = incident_change_status(
-            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
-        )
+    incident = close_incident(incident, now=now + HOUR, actor=incident.declared_by)
 
     with pytest.raises(ValidationError) as moved:
         meeting_reschedule(

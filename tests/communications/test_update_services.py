@@ -16,7 +16,7 @@ from apps.core.markdown import render_markdown
 from apps.incidents.models import Incident, IncidentStatus
 from apps.incidents.services import incident_change_status
 from apps.outbox.models import OutgoingEmail
-from tests.factories import ClientContactFactory, informed_incident
+from tests.factories import ClientContactFactory, close_incident, informed_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enqueued")]
 
@@ -124,10 +124,7 @@ def test_publishing_twice_is_refused(incident, pm, now):
 def test_publishing_on_a_closed_incident_is_refused(project, pm, now):
     incident = informed_incident(now=now, project=project, declared_by=pm)
     draft = _draft(incident, pm, at=now + HOUR)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        incident = incident_change_status(
-            incident=incident, status=status, now=now + HOUR, actor=incident.declared_by
-        )
+    incident = close_incident(incident, now=now + HOUR, actor=incident.declared_by)
 
     with pytest.raises(ValidationError) as exc:
         _publish(draft, pm, at=now + 2 * HOUR)

@@ -25,6 +25,7 @@ from tests.factories import (
     MeetingFactory,
     ProjectFactory,
     StatusUpdateFactory,
+    close_incident,
     informed_incident,
     member,
 )
@@ -222,10 +223,7 @@ def test_an_empty_post_is_a_400_not_a_blank_form(incident, pm, login):
 
 
 def test_a_closed_incident_takes_no_more_entries(informed, pm, login, now):
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        informed = incident_change_status(
-            incident=informed, status=status, actor=informed.declared_by
-        )
+    informed = close_incident(informed, actor=informed.declared_by)
 
     response = login(pm).post(reverse("log_entry_create", args=[informed.pk]), _log_data())
 

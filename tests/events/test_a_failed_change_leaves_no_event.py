@@ -16,7 +16,7 @@ from apps.core.concurrency import EditConflict
 from apps.events.models import Event
 from apps.incidents import services as incidents
 from apps.incidents.models import Incident, IncidentStatus
-from tests.factories import ClientContactFactory, informed_incident
+from tests.factories import ClientContactFactory, close_incident, informed_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,7 @@ def test_a_failure_after_the_event_was_written_takes_it_back(
 
 
 def test_a_closed_incident_takes_no_more_changes_and_no_more_events(informed, pm, now):
-    incidents.incident_resolve(incident=informed, actor=pm, now=now)
-    incidents.incident_close(incident=informed, actor=pm, now=now)
+    close_incident(informed, actor=pm, now=now)
     closed = set(Event.objects.values_list("pk", flat=True))
 
     with pytest.raises(ValidationError) as exc:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from apps.incidents.models import Incident, IncidentSeverity, IncidentStatus
-from tests.factories import IncidentFactory, UserFactory, informed_incident, member
+from tests.factories import IncidentFactory, UserFactory, close_incident, informed_incident, member
 from tests.helpers import REQUIRED_EN, REQUIRED_ZH, SCRIPT, assert_rejected
 
 pytestmark = pytest.mark.django_db
@@ -297,10 +297,7 @@ def test_bad_edit_is_explained_in_chinese(incident, pm, login):
 
 def test_editing_a_closed_incident_is_refused_with_a_message(pm, project, login, now):
     incident = informed_incident(project=project, declared_by=pm, now=now - timedelta(hours=3))
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        login(pm).post(reverse("incident_status", args=[incident.pk]), {"status": status})
-    incident.refresh_from_db()
-    assert incident.status == IncidentStatus.CLOSED
+    incident = close_incident(incident, actor=pm)
 
     response = login(pm).post(
         reverse("incident_edit", args=[incident.pk]), _edit_data(incident, cause_en="Late edit")
@@ -361,8 +358,7 @@ def test_bad_status_change_is_explained(incident, pm, login, status, error):
 def test_status_change_of_a_closed_incident_is_explained(project, pm, login, now):
     incident = informed_incident(project=project, declared_by=pm, now=now - timedelta(hours=3))
     client = login(pm)
-    for status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-        client.post(reverse("incident_status", args=[incident.pk]), {"status": status})
+    close_incident(incident, actor=pm)
 
     response = client.post(reverse("incident_status", args=[incident.pk]), {"status": "resolved"})
 

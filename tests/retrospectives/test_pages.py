@@ -35,7 +35,7 @@ def test_an_open_incident_says_when_the_retrospective_comes(incident, pm, login)
 
 def test_the_timeline_links_each_line_to_its_source(resolved, pm, login):
     page = login(pm).get(_url("retrospective", resolved)).content.decode()
-    assert reverse("incident_history", args=[resolved.pk]) + "#event-" in page
+    assert reverse("incident_history", args=[resolved.pk]) + "?event=" in page
     assert "Declared the incident" in page
 
 

@@ -19,7 +19,6 @@ from apps.incidents.services import incident_close
 
 from ..models import REVIEW_MEETING_BUSINESS_DAYS, Retrospective
 
-
 #: When a working day ends, for a deadline counted from a weekend.
 END_OF_WORKING_DAY = 18
 
