@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from apps.accounts.selectors import user_is_pmo
@@ -139,7 +140,8 @@ def similar_cases(
     """The closed cases most like ``draft``: its words (any of them), then what it shares.
 
     A case is a candidate when it shares a word, or the kind of cause; the
-    score is the text's rank plus a boost for each field in common (``BOOSTS``).
+    score is the text's rank (relative to the best one's) plus a boost for
+    each field in common (``BOOSTS``).
     One query.
     """
     if isinstance(draft, Incident):
@@ -153,7 +155,10 @@ def similar_cases(
     if terms:
         entries = with_text_score(entries, any_of=terms)
         candidates = Q(text_match=True)
-        score = F("text_score")
+        # The text's rank relative to the best candidate's, in [0, 1]: ts_rank and bm25
+        # differ in scale, so the boosts weigh the same on either database.
+        best = Window(expression=Max("text_score"))
+        score = Coalesce(F("text_score") / NullIf(best, Value(0.0)), Value(0.0))
     else:
         candidates = Q()
         score = Value(0.0)

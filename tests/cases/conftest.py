@@ -100,21 +100,20 @@ def build_library() -> Library:
     reader = member(projects["p3"], ProjectRole.MEMBER, username="member.p3")
     incidents = {}
     for case in CASES:
+        # The factory takes the English texts by their plain names (title=, summary=).
         texts = {
             name: case.texts.get(name, "")
-            for name in ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans")
+            for name in ("title_zh_hans", "summary_zh_hans", "cause_zh_hans")
         }
-        texts["cause_en"] = case.texts.get("cause_en", "")
-        texts["cause_zh_hans"] = case.texts.get("cause_zh_hans", "")
-        if not texts["summary_en"] and not texts["summary_zh_hans"]:
-            texts["summary_en"] = "—"
         incident = IncidentFactory(
             project=projects[case.project],
             declared_by=pmo,
             severity=case.severity,
             cause_category=case.cause_category,
             now=case.closed_at - timezone.timedelta(days=10),
-            title=texts.pop("title_en"),
+            title=case.texts.get("title_en", ""),
+            summary=case.texts.get("summary_en", ""),
+            cause=case.texts.get("cause_en", ""),
             **texts,
         )
         close_as_case(incident, case, pmo)
