@@ -8,7 +8,7 @@ import sys
 
 from bench.setup import configure, recreate_database
 
-BENCHMARKS = ("scan", "statuspage", "tone")
+BENCHMARKS = ("scan", "statuspage", "tone", "cases")
 #: Benchmarks that need no database.
 NO_DATABASE = {"tone"}
 
@@ -47,6 +47,20 @@ def run_tone() -> bool:
     return result["met"]
 
 
+def run_cases() -> bool:
+    from bench import cases, report
+
+    try:
+        result = cases.run()
+    except cases.BenchError as exc:
+        print(f"case-library benchmark failed: {exc}", file=sys.stderr)
+        return False
+    text = cases.markdown(result)
+    print(text)
+    report.write_section("cases", text)
+    return result["met"]
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHMARKS)
     unknown = set(chosen) - set(BENCHMARKS)
@@ -66,7 +80,12 @@ def main(argv: list[str]) -> int:
 
         call_command("migrate", verbosity=0)
 
-    runners = {"scan": run_scan, "statuspage": run_statuspage, "tone": run_tone}
+    runners = {
+        "scan": run_scan,
+        "statuspage": run_statuspage,
+        "tone": run_tone,
+        "cases": run_cases,
+    }
     results = [runners[name]() for name in BENCHMARKS if name in chosen]
     return 0 if all(results) else 1
 

@@ -7,6 +7,10 @@ keeps the searchable texts per language for the snippets and their segmented
 made by the migration: on PostgreSQL a stored ``tsvector`` column
 (``to_tsvector('simple', terms)``) with a GIN index; on SQLite an FTS5 table
 over ``terms`` kept in sync by triggers. Both index the same terms.
+
+On SQLite, a migration that changes this table copies it, which drops the
+triggers: such a migration takes the FTS table down first and builds it again
+after (as ``0002_key_terms`` does).
 """
 
 from django.db import models
@@ -57,6 +61,9 @@ class CaseEntry(models.Model):
     text_internal = models.TextField(_("internal text"), blank=True)
     #: The segmented terms of all the texts, space-separated (``apps.cases.segment``).
     terms = models.TextField(_("terms"), blank=True)
+    #: The words that say what the case is about, each once (``similarity_terms``):
+    #: what ``CaseTerm`` counts, to tell a telling word from one every case uses.
+    key_terms = models.TextField(_("key words"), blank=True)
     indexed_at = models.DateTimeField(_("indexed at"))
 
     class Meta:
@@ -74,3 +81,20 @@ class CaseEntry(models.Model):
     @property
     def texts(self) -> tuple[str, ...]:
         return (self.text_en, self.text_zh_hans, self.text_internal)
+
+
+class CaseTerm(models.Model):
+    """In how many cases a key word occurs: "similar cases" asks for the rarer words.
+
+    The row with the empty term counts the cases themselves.
+    """
+
+    term = models.CharField(_("word"), max_length=100, primary_key=True)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+
+    class Meta:
+        verbose_name = _("case library word")
+        verbose_name_plural = _("case library words")
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.cases})"

@@ -135,8 +135,8 @@ def parse_query(q: str) -> Query:
 def similarity_terms(*texts: str, limit: int = 40) -> list[str]:
     """The terms that say what a case is about, for "similar cases" (OR, ranked).
 
-    jieba's words and Latin words that are not stop words, each once, the
-    most repeated first; the character pairs add nothing the words do not
+    jieba's words and Latin words that are neither stop words nor numbers,
+    each once, the most repeated first; the character pairs add nothing the words do not
     already say, and would match half the library.
     """
     counts: dict[str, int] = {}
@@ -144,8 +144,10 @@ def similarity_terms(*texts: str, limit: int = 40) -> list[str]:
         for match in RUN.finditer(text or ""):
             chinese, other = match.groups()
             if other:
-                candidates = [other.lower()] if len(other) > 1 else []
-                candidates = [w for w in candidates if w not in STOPWORDS]
+                word = other.lower()
+                # Numbers (days, amounts, ticket numbers) tell nothing about the trouble.
+                telling = len(word) > 1 and not word.isdigit() and word not in STOPWORDS
+                candidates = [word] if telling else []
             else:
                 candidates = [
                     w for w in tokenizer().cut_for_search(chinese, HMM=False) if len(w) > 1

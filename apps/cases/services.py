@@ -6,11 +6,13 @@ event: rebuilding it from scratch gives the same rows.
 """
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from apps.alternatives.models import Alternative, AlternativeStatus, Decision
@@ -18,14 +20,16 @@ from apps.core.bilingual import columns
 from apps.incidents.models import Incident, IncidentStatus
 from apps.retrospectives.models import REPORT_TEXTS, REVIEW_TEXTS, Retrospective
 
-from .models import CaseEntry
-from .segment import index_text
+from .models import CaseEntry, CaseTerm
+from .segment import index_text, similarity_terms
 
 logger = logging.getLogger(__name__)
 
 #: The incident's texts the library searches, in both languages.
 INCIDENT_SEARCHED = ("title", "summary", "cause", "cause_origin", "impact_scope")
 BATCH_SIZE = 500
+#: How many key words a case keeps for "similar cases".
+KEY_TERMS = 80
 
 
 def closed_incidents() -> QuerySet[Incident]:
@@ -43,6 +47,11 @@ def closed_incidents() -> QuerySet[Incident]:
             "retrospective__root_causes",
         )
     )
+
+
+def incident_texts(incident) -> tuple[str, ...]:
+    """What an incident says it is about: what "similar cases" compares."""
+    return tuple(getattr(incident, name) for name in columns(*INCIDENT_SEARCHED))
 
 
 def _retrospective(incident: Incident) -> Retrospective | None:
@@ -113,6 +122,7 @@ def case_entry_for(incident: Incident, *, now: datetime) -> CaseEntry:
         text_zh_hans=joined["zh_hans"],
         text_internal=joined["internal"],
         terms=index_text(joined["en"], joined["zh_hans"], joined["internal"]),
+        key_terms=" ".join(similarity_terms(*incident_texts(incident), limit=KEY_TERMS)),
         indexed_at=now,
     )
 
@@ -131,16 +141,51 @@ def case_index(*, incident: Incident, now: datetime | None = None) -> CaseEntry 
     return _replace([case_entry_for(loaded, now=now)])[0]
 
 
-def _replace(entries: list[CaseEntry]) -> list[CaseEntry]:
-    CaseEntry.objects.filter(incident_id__in=[e.incident_id for e in entries]).delete()
+def _replace(entries: list[CaseEntry], *, count_terms: bool = True) -> list[CaseEntry]:
+    """The entries in place of those of the same incidents, the word counts moved along."""
+    old = CaseEntry.objects.filter(incident_id__in=[e.incident_id for e in entries])
+    if count_terms:
+        delta = Counter()
+        for key_terms in old.values_list("key_terms", flat=True):
+            delta.subtract(set(key_terms.split()) | {""})
+        for entry in entries:
+            delta.update(set(entry.key_terms.split()) | {""})
+        _count(delta)
+    old.delete()
     return CaseEntry.objects.bulk_create(entries)
+
+
+def _count(delta: Counter) -> None:
+    """Move the word counts by ``delta`` (a few queries: one per distinct change)."""
+    delta = {term: n for term, n in delta.items() if n}
+    CaseTerm.objects.bulk_create(
+        [CaseTerm(term=term, cases=0) for term, n in delta.items() if n > 0],
+        ignore_conflicts=True,
+    )
+    by_change: dict[int, list[str]] = {}
+    for term, n in delta.items():
+        by_change.setdefault(n, []).append(term)
+    for n, terms in by_change.items():
+        CaseTerm.objects.filter(term__in=terms).update(cases=Greatest(F("cases") + n, Value(0)))
+
+
+def case_terms_recount() -> None:
+    """Count every key word again from the index (after a rebuild)."""
+    counts = Counter()
+    for key_terms in CaseEntry.objects.values_list("key_terms", flat=True).iterator():
+        counts.update(set(key_terms.split()) | {""})
+    with transaction.atomic():
+        CaseTerm.objects.all().delete()
+        CaseTerm.objects.bulk_create(
+            (CaseTerm(term=term, cases=n) for term, n in counts.items()), batch_size=2000
+        )
 
 
 def case_index_batch(incidents: Iterable[Incident], *, now: datetime) -> int:
     """Index a batch of closed incidents (prefetched by ``closed_incidents``) in one go."""
     entries = [case_entry_for(incident, now=now) for incident in incidents]
     with transaction.atomic():
-        _replace(entries)
+        _replace(entries, count_terms=False)
     return len(entries)
 
 
@@ -150,7 +195,8 @@ def case_index_rebuild(
     """(Re)index every closed incident, batch by batch, and drop rows of any other.
 
     Each batch is its own transaction: a long rebuild never holds the whole
-    index locked, and the library stays searchable while it runs.
+    index locked, and the library stays searchable while it runs. The word
+    counts are made again at the end.
     """
     now = now or timezone.now()
     CaseEntry.objects.exclude(incident__status=IncidentStatus.CLOSED).delete()
@@ -159,6 +205,7 @@ def case_index_rebuild(
     while True:
         batch = list(closed_incidents().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
         if not batch:
+            case_terms_recount()
             return done
         done += case_index_batch(batch, now=now)
         last_pk = batch[-1].pk
