@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.alternatives.models import AlternativeKind
 from apps.incidents.models import CauseCategory, IncidentSeverity
@@ -11,7 +12,7 @@ from apps.retrospectives.models import Outcome
 from .selectors import CaseFilters
 
 MAX_QUERY_CHARS = 200
-ANY = [("", _("Any"))]
+ANY = [("", pgettext_lazy("any value of a search filter", "Any"))]
 
 
 def _choice(label, choices) -> forms.ChoiceField:
@@ -19,7 +20,7 @@ def _choice(label, choices) -> forms.ChoiceField:
         label=label,
         required=False,
         choices=ANY + list(choices),
-        error_messages={"invalid_choice": _("Choose one of the listed values.")},
+        error_messages={"invalid_choice": _("Choose one of the values in the list.")},
     )
 
 
@@ -57,7 +58,7 @@ class CaseSearchForm(forms.Form):
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)
-        invalid = {"invalid_choice": _("Choose one of the listed values.")}
+        invalid = {"invalid_choice": _("Choose one of the values in the list.")}
         projects = list(projects)
         self.fields["project"].choices = ANY + [(p.pk, p.name) for p in projects]
         clients = {p.client_id: p.client.name for p in projects}

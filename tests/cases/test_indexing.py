@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from apps.cases.models import CaseEntry
+from apps.cases.models import CaseEntry, CaseTerm
 from apps.cases.selectors import case_search
 from apps.cases.services import case_index, case_index_rebuild
 from apps.incidents import services as incident_services
@@ -104,3 +104,13 @@ def test_the_full_text_index_follows_deletes_and_updates(library):
                 "INSERT INTO cases_caseentry_fts(cases_caseentry_fts, rank) "
                 "VALUES ('integrity-check', 1)"
             )
+
+
+def test_the_word_counts_follow_each_case_indexed(pm, project, now):
+    incident = _closed_through_the_services(pm, project, now)
+    counts = dict(CaseTerm.objects.values_list("term", "cases"))
+    assert counts[""] == 1 and counts["接口"] == 1 and counts["reconciliation"] == 1
+    case_index(incident=incident)  # again: the counts do not move
+    assert dict(CaseTerm.objects.values_list("term", "cases")) == counts
+    case_index_rebuild()
+    assert dict(CaseTerm.objects.values_list("term", "cases")) == counts

@@ -72,9 +72,9 @@ def test_the_filters_keep_their_values(login, library):
 @pytest.mark.parametrize(
     ("params", "field_error"),
     [
-        ({"severity": "apocalyptic"}, "Choose one of the listed values."),
-        ({"project": "abc"}, "Choose one of the listed values."),
-        ({"project": "999999"}, "Choose one of the listed values."),
+        ({"severity": "apocalyptic"}, "Choose one of the values in the list."),
+        ({"project": "abc"}, "Choose one of the values in the list."),
+        ({"project": "999999"}, "Choose one of the values in the list."),
         ({"closed_from": "yesterday"}, "Enter a date"),
         ({"closed_from": "2024-05-01", "closed_to": "2024-04-01"}, "before its start"),
         ({"q": "x" * 201}, "under 200 characters"),
