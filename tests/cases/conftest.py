@@ -10,6 +10,7 @@ from apps.cases.services import case_index_rebuild
 from apps.incidents.models import Incident, IncidentStatus
 from apps.projects.models import ProjectRole
 from apps.retrospectives.models import Retrospective, RootCause
+from tests.browser.conftest import browser  # noqa: F401 (one Chromium per module)
 from tests.factories import ClientFactory, IncidentFactory, ProjectFactory, UserFactory, member
 
 from .corpus import CASES, PROJECTS
