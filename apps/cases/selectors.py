@@ -143,7 +143,7 @@ def draft_of(incident: Incident) -> Draft:
 #: A word found in more than this share of the cases says little about any of them.
 COMMON_SHARE = 0.2
 #: At most this many words are looked for: the rarest.
-TELLING_TERMS = 12
+TELLING_TERMS = 8
 #: When every word is common, the few least common still count.
 FALLBACK_TERMS = 3
 

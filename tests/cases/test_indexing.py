@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from apps.cases.models import CaseEntry, CaseTerm
@@ -114,3 +114,8 @@ def test_the_word_counts_follow_each_case_indexed(pm, project, now):
     assert dict(CaseTerm.objects.values_list("term", "cases")) == counts
     case_index_rebuild()
     assert dict(CaseTerm.objects.values_list("term", "cases")) == counts
+
+
+def test_the_rebuild_refuses_a_batch_of_nothing(db):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("rebuild_case_index", "--batch-size", "0", verbosity=0)

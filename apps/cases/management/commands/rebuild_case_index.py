@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.cases.services import BATCH_SIZE, case_index_rebuild
 
@@ -11,8 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int, verbosity: int, **options):
         if batch_size < 1:
-            self.stderr.write("--batch-size must be at least 1.")
-            return
+            raise CommandError("--batch-size must be at least 1.")
 
         def progress(done: int) -> None:
             if verbosity > 1:
