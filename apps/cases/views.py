@@ -28,7 +28,15 @@ def case_library(request):
     return render(
         request,
         "cases/library.html",
-        {"form": form, "result": result, "page_query": query.urlencode()},
+        {
+            "form": form,
+            "result": result,
+            "page_query": query.urlencode(),
+            # The filters stay open when one is set (or wrong): the page shows what it applies.
+            "filters_open": any(
+                request.GET.get(name) for name in form.fields if name not in ("q", "page")
+            ),
+        },
         status=200 if result is not None else 400,
     )
 

@@ -27,6 +27,7 @@ def test_a_search_shows_its_hits_with_what_was_chosen_and_how_it_ended(login, li
     assert "Extend the deadline" in html  # the kind of option chosen
     assert "Delivered late" in html  # how it ended
     assert "Retail platform" in html and "Huaxin" in html
+    assert '<details class="case-filters">' in html  # no filter set: folded away
 
 
 def test_the_page_speaks_chinese(login, library):
@@ -66,6 +67,7 @@ def test_the_filters_keep_their_values(login, library):
     assert '<option value="low" selected>' in html
     assert '<option value="technical" selected>' in html
     assert 'value="2024-01-01"' in html
+    assert '<details class="case-filters" open>' in html  # what applies is in sight
     assert html.count('class="card mb-2 case-hit"') == 1  # perf-4
 
 
