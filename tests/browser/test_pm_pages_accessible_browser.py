@@ -31,7 +31,8 @@ def _demo_pages():
     seed = Incident.objects.get(title_zh_hans__startswith="调度引擎性能瓶颈")
     NotificationFactory(user=li, incident=seed)
     NotificationFactory(user=li, incident=seed, is_escalation=True)
-    held = seed.meetings.get(status="held")
+    # The urgent meeting, the first held (the review meeting was held after resolution).
+    held = seed.meetings.filter(status="held").order_by("starts_at").first()
     coming = MeetingFactory(incident=seed, organizer=li, title_zh_hans="下次评审会")
     draft = StatusUpdateFactory(incident=seed, author=li)
     pk, project = seed.pk, seed.project_id
@@ -56,6 +57,14 @@ def _demo_pages():
         reverse("alternative_create", args=[pk]),
         reverse("decision_record", args=[pk]),
         reverse("meeting_decision_record", args=[pk, held.pk]),
+        reverse("retrospective", args=[pk]),
+        reverse("retrospective_review", args=[pk]),
+        reverse("retrospective_cause_new", args=[pk]),
+        reverse("retrospective_improvement", args=[pk]),
+        reverse("retrospective_line_new", args=[pk]),
+        reverse("retrospective_report", args=[pk]),
+        reverse("retrospective_close", args=[pk]),
+        reverse("case_library") + "?q=接口",
         reverse("preferences"),
         reverse("notification_list"),
     ]
@@ -66,6 +75,8 @@ def _demo_pages():
         reverse("log_entry_create", args=[pk]): "Log the contact",
         reverse("alternative_create", args=[pk]): None,
         reverse("decision_record", args=[pk]): "Record the decision",
+        reverse("retrospective_cause_new", args=[pk]): "Add the root cause",
+        reverse("retrospective_improvement", args=[pk]): "Add the improvement",
     }
     return li, pages, sent_empty
 
