@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.statuspage",
     "apps.messagetemplates",
+    "apps.reports",
     "apps.demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("apps.messagetemplates.urls")),
     path("", include("apps.retrospectives.urls")),
     path("", include("apps.cases.urls")),
+    path("", include("apps.reports.urls")),
 ]
 
 if settings.DEBUG:
