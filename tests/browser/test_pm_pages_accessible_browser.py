@@ -65,6 +65,7 @@ def _demo_pages():
         reverse("retrospective_report", args=[pk]),
         reverse("retrospective_close", args=[pk]),
         reverse("case_library") + "?q=接口",
+        reverse("report_exports"),
         reverse("preferences"),
         reverse("notification_list"),
     ]
