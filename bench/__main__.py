@@ -8,7 +8,7 @@ import sys
 
 from bench.setup import configure, recreate_database
 
-BENCHMARKS = ("scan", "statuspage", "tone", "cases")
+BENCHMARKS = ("scan", "statuspage", "tone", "cases", "exports")
 #: Benchmarks that need no database.
 NO_DATABASE = {"tone"}
 
@@ -61,6 +61,16 @@ def run_cases() -> bool:
     return result["met"]
 
 
+def run_exports() -> bool:
+    from bench import exports, report
+
+    result = exports.run()
+    text = exports.markdown(result)
+    print(text)
+    report.write_section("exports", text)
+    return result["met"]
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHMARKS)
     unknown = set(chosen) - set(BENCHMARKS)
@@ -85,6 +95,7 @@ def main(argv: list[str]) -> int:
         "statuspage": run_statuspage,
         "tone": run_tone,
         "cases": run_cases,
+        "exports": run_exports,
     }
     results = [runners[name]() for name in BENCHMARKS if name in chosen]
     return 0 if all(results) else 1
