@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.actionplans",
     "apps.alternatives",
     "apps.retrospectives",
+    "apps.commitments",
     "apps.cases",
     "apps.reminders",
     "apps.statuspage",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("apps.alternatives.urls")),
     path("", include("apps.messagetemplates.urls")),
     path("", include("apps.retrospectives.urls")),
+    path("", include("apps.commitments.urls")),
     path("", include("apps.cases.urls")),
     path("", include("apps.reports.urls")),
 ]

@@ -80,6 +80,10 @@ VERBS: dict[str, Verb] = {
         action_item__updated=_("Changed an action"),
         remedy__offered=_("Offered a remedy"),
         remedy__answered=_("Recorded the client's answer to a remedy"),
+        commitment__made=_("Made a dated commitment to the client"),
+        commitment__changed=_("Changed a commitment to the client"),
+        commitment__kept=_("Kept a commitment to the client"),
+        commitment__missed=_("Missed a commitment to the client"),
     ),
     **_verbs(
         "options",

@@ -13,10 +13,16 @@ class ReminderKind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Action item overdue")
     REVIEW_MEETING_DUE = "review_meeting_due", _("Review meeting due in one business day")
     REVIEW_MEETING_OVERDUE = "review_meeting_overdue", _("Review meeting overdue")
+    COMMITMENT_DUE = "commitment_due", _("Commitment to the client due in 24 hours")
+    COMMITMENT_MISSED = "commitment_missed", _("Commitment to the client missed")
 
 
 #: Kinds that tell the PMO lead, not only the project managers.
-ESCALATION_KINDS = (ReminderKind.FIRST_CONTACT_BREACHED, ReminderKind.UPDATE_ESCALATED)
+ESCALATION_KINDS = (
+    ReminderKind.FIRST_CONTACT_BREACHED,
+    ReminderKind.UPDATE_ESCALATED,
+    ReminderKind.COMMITMENT_MISSED,
+)
 
 
 class ReminderStatus(models.TextChoices):
@@ -29,7 +35,8 @@ class ReminderStatus(models.TextChoices):
 class Reminder(models.Model):
     """A reminder or escalation the scan found due, for one recipient.
 
-    It is about an incident's deadline, or about one of its action items.
+    It is about an incident's deadline, or about one of its action items or
+    commitments to the client.
     What it is about, its kind, its deadline and its recipient are unique in
     the database, so a scan that runs twice, or two scans at once, insert it
     once. ``fire_at`` is the moment it became due — for a breach, the moment
@@ -49,6 +56,14 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         verbose_name=_("action item"),
+    )
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("commitment"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
     due_at = models.DateTimeField(_("deadline"))
@@ -74,16 +89,22 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             # Two partial constraints, because a NULL is distinct from every other
-            # NULL in a unique constraint: one for incident deadlines, one for items.
+            # NULL in a unique constraint: one for incident deadlines, one for items,
+            # one for commitments.
             models.UniqueConstraint(
                 fields=["incident", "kind", "due_at", "recipient"],
-                condition=models.Q(action_item__isnull=True),
+                condition=models.Q(action_item__isnull=True, commitment__isnull=True),
                 name="reminder_once_per_incident_deadline",
             ),
             models.UniqueConstraint(
                 fields=["action_item", "kind", "due_at", "recipient"],
                 condition=models.Q(action_item__isnull=False),
                 name="reminder_once_per_action_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "kind", "due_at", "recipient"],
+                condition=models.Q(commitment__isnull=False),
+                name="reminder_once_per_commitment_deadline",
             ),
         ]
         indexes = [
@@ -101,6 +122,8 @@ class Reminder(models.Model):
     def what(self) -> str:
         """What it reminds of, in the active language: its kind, and the action's title."""
         kind = str(self.get_kind_display())
+        if self.commitment_id is not None:
+            return f"{kind}: {self.commitment.what}"
         if self.action_item_id is None:
             return kind
         return f"{kind}: {self.action_item.title}"

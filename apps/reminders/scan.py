@@ -10,7 +10,9 @@ updates (4 h before, overdue, escalated), open action items past their due
 moment (prevention items also once the incident is resolved or closed: the
 client follows them after the report), and the review meeting after
 resolution (one business day before its deadline, and at the deadline)
-while no meeting is scheduled in time.
+while no meeting is scheduled in time, and open commitments to the client
+(a day before they fall due, and at their due moment — an escalation) while
+their incident is not closed.
 """
 
 from collections import defaultdict
@@ -21,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.actionplans.models import OPEN_ITEM_STATUSES, ActionItem, ActionItemKind
+from apps.commitments.models import Commitment, CommitmentStatus
 from apps.communications.models import Meeting, MeetingStatus
 from apps.incidents.models import OPEN_STATUSES, Incident, IncidentStatus
 from apps.projects.models import Membership, Project, ProjectRole
@@ -42,6 +45,8 @@ BREACH_HORIZON = timedelta(days=7)
 REVIEW_NOTICE_REACH = timedelta(days=3, hours=1)
 #: How long after its deadline a scan still looks at a review meeting nobody scheduled.
 REVIEW_HORIZON = timedelta(days=7)
+#: A commitment to the client is reminded this long before it falls due.
+COMMITMENT_NOTICE = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class Due:
     owner_id: int | None = None
     #: What the record calls it (an action item's title); empty for the incident itself.
     label: str = ""
+    #: For a commitment to the client: the commitment (its owner is ``owner_id``).
+    commitment_id: int | None = None
 
     @property
     def about(self) -> tuple[int, int | None]:
@@ -231,12 +238,44 @@ def _review_meetings_due(now: datetime) -> list[Due]:
     return found
 
 
+def _commitments_due(now: datetime) -> list[Due]:
+    """Open commitments due within a day, or past due, of incidents not closed (one query)."""
+    rows = (
+        Commitment.objects.filter(status=CommitmentStatus.OPEN, due_at__lte=now + COMMITMENT_NOTICE)
+        .exclude(incident__status=IncidentStatus.CLOSED)
+        .order_by()
+        .values_list(
+            "pk",
+            "incident_id",
+            "incident__project_id",
+            "due_at",
+            "created_at",
+            "owner_id",
+            "what_en",
+            "what_zh_hans",
+        )
+    )
+    found = []
+    for pk, incident_id, project_id, due, created_at, owner_id, en, zh in rows:
+        label = " / ".join(text for text in (zh, en) if text)
+        if due <= now:
+            kind, fire_at = ReminderKind.COMMITMENT_MISSED, due
+        else:
+            kind, fire_at = ReminderKind.COMMITMENT_DUE, due - COMMITMENT_NOTICE
+            # A notice due before the promise was made is meaningless.
+            if fire_at > now or fire_at < created_at:
+                continue
+        found.append(Due(incident_id, project_id, kind, due, fire_at, None, owner_id, label, pk))
+    return found
+
+
 def due_reminders(now: datetime) -> list[Due]:
     return (
         _first_contact_due(now)
         + _update_due(now)
         + _action_items_due(now)
         + _review_meetings_due(now)
+        + _commitments_due(now)
     )
 
 
@@ -254,8 +293,12 @@ def recipients_by_project(project_ids: set[int]) -> dict[int, tuple[set[int], in
 def recipients_for(due: Due, pms: set[int], pmo_lead: int) -> set[int]:
     """PMs are reminded; escalations also go to the PMO lead. Nobody left out.
 
-    An overdue action item reminds its owner.
+    An overdue action item reminds its owner; a commitment reminds its owner and
+    the PMs (and, once missed, the PMO lead).
     """
+    if due.commitment_id is not None:
+        people = pms | {due.owner_id}
+        return people | {pmo_lead} if due.is_escalation else people
     if due.owner_id is not None:
         return {due.owner_id}
     if due.is_escalation:

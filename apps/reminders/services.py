@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import language_of, profile_for
 from apps.actionplans.models import ActionItem
+from apps.commitments.models import Commitment, CommitmentStatus
 from apps.communications.services import log_note
 from apps.core.health import SCAN_HEARTBEAT
 from apps.core.queue import enqueue_many_now, enqueue_many_on_commit, enqueue_on_commit
@@ -75,6 +76,7 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
                     Reminder(
                         incident_id=d.incident_id,
                         action_item_id=d.action_item_id,
+                        commitment_id=d.commitment_id,
                         kind=d.kind,
                         due_at=d.due_at,
                         fire_at=d.fire_at,
@@ -88,7 +90,12 @@ def reminders_scan(*, now: datetime | None = None) -> list[int]:
             incident_ids = {r.incident_id for r in wanted}
             existing = set(
                 Reminder.objects.filter(incident_id__in=incident_ids).values_list(
-                    "incident_id", "action_item_id", "kind", "due_at", "recipient_id"
+                    "incident_id",
+                    "action_item_id",
+                    "commitment_id",
+                    "kind",
+                    "due_at",
+                    "recipient_id",
                 )
             )
             fresh = [r for r in wanted if _identity(r) not in existing]
@@ -158,6 +165,7 @@ def _identity(reminder: Reminder) -> tuple:
     return (
         reminder.incident_id,
         reminder.action_item_id,
+        reminder.commitment_id,
         reminder.kind,
         reminder.due_at,
         reminder.recipient_id,
@@ -170,7 +178,10 @@ DUE_SOON_KINDS = (
     ReminderKind.FIRST_CONTACT_DUE_2H,
     ReminderKind.UPDATE_DUE_4H,
     ReminderKind.REVIEW_MEETING_DUE,
+    ReminderKind.COMMITMENT_DUE,
 )
+#: A commitment to the client, due soon or missed.
+COMMITMENT_KINDS = (ReminderKind.COMMITMENT_DUE, ReminderKind.COMMITMENT_MISSED)
 #: The review meeting after resolution, which the PMs schedule through the meetings.
 REVIEW_KINDS = (ReminderKind.REVIEW_MEETING_DUE, ReminderKind.REVIEW_MEETING_OVERDUE)
 
@@ -203,6 +214,15 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
             and item.due_at == reminder.due_at
             and item.owner_id == reminder.recipient_id
         )
+    if reminder.kind in COMMITMENT_KINDS:
+        # Still open, still due at that moment, and its incident not closed: a
+        # commitment kept, missed or moved meanwhile is not reminded of.
+        return (
+            not incident.is_closed
+            and Commitment.objects.filter(
+                pk=reminder.commitment_id, status=CommitmentStatus.OPEN, due_at=reminder.due_at
+            ).exists()
+        )
     if reminder.kind in REVIEW_KINDS:
         # Still resolved, still due at that moment, and still no meeting in time.
         return (
@@ -225,11 +245,14 @@ def _reminder_texts(reminder: Reminder, incident: Incident, user) -> dict:
     language = profile.language if profile else settings.LANGUAGE_CODE
     tz = profile.time_zone if profile else "UTC"
     url = incident.get_absolute_url()
+    if reminder.commitment_id is not None:
+        url += f"#commitment-{reminder.commitment_id}"
     schedule = review_meeting_url(incident) if reminder.kind in REVIEW_KINDS else ""
     with translation.override(language), timezone.override(tz):
         context = {
             "reminder": reminder,
             "action_item": reminder.action_item,
+            "commitment": reminder.commitment,
             "incident": incident,
             "user": user,
             "url": settings.SITE_URL + url,

@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.actionplans.selectors import Plan, plans_for, remedies_for
 from apps.alternatives.selectors import Decisions, alternatives_for, decisions_for
+from apps.commitments.selectors import Commitments, commitments_for
 from apps.communications.models import (
     LogChannel,
     LogEntry,
@@ -207,6 +208,8 @@ class IncidentPage:
     alternatives: list = field(default_factory=list)
     decisions: Decisions = field(default_factory=lambda: Decisions(current=None, history=[]))
     remedies: list = field(default_factory=list)
+    #: The commitments to the client: the open ones, and what became of the others.
+    commitments: Commitments = field(default_factory=Commitments)
     #: The retrospective's client report, once it is published (``None`` before).
     report: ClientReport | None = None
 
@@ -266,12 +269,14 @@ def incident_pages(incidents: list[Incident], now: datetime | None = None) -> li
     alternatives = alternatives_for(ids)
     decisions = decisions_for(ids)
     remedies = remedies_for(ids)
+    commitments = commitments_for(ids, now, for_client=True)
     reports = published_reports(ids)
     for pk, page in pages.items():
         page.plan = plans[pk]
         page.alternatives = alternatives[pk]
         page.decisions = decisions[pk]
         page.remedies = remedies[pk]
+        page.commitments = commitments[pk]
         page.report = reports.get(pk)
     return [pages[pk] for pk in ids]
 
