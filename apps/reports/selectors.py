@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from apps.commitments.models import Commitment, CommitmentStatus
 from apps.communications.models import ClientReaction, LogChannel, LogEntry
 from apps.incidents.models import CauseCategory, Incident, IncidentSeverity, IncidentStatus
 from apps.incidents.selectors import incidents_for_user
@@ -121,4 +123,73 @@ def log_rows(incidents: QuerySet[Incident], language: str) -> Iterator[list]:
             row["corrects_id"] or "",
             name or row["recorded_by__username"] or "",
             moment(row["recorded_at"]),
+        ]
+
+
+COMMITMENT_FIELDS = (
+    "pk",
+    "incident_id",
+    "incident__title_en",
+    "incident__title_zh_hans",
+    "incident__project__name",
+    "what_en",
+    "what_zh_hans",
+    "due_at",
+    "status",
+    "kept_at",
+    "missed_at",
+    "told_client_en",
+    "told_client_zh_hans",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "update_id",
+    "meeting_id",
+    "decision_id",
+    "created_at",
+)
+
+
+def commitment_rows(incidents: QuerySet[Incident], language: str) -> Iterator[list]:
+    """One row per commitment to the client of those incidents, by due moment, in chunks."""
+    statuses = dict(CommitmentStatus.choices)
+    commitments = (
+        Commitment.objects.filter(incident__in=incidents.values("pk"))
+        .order_by("due_at", "pk")
+        .values(*COMMITMENT_FIELDS)
+    )
+    for row in commitments.iterator(chunk_size=CHUNK):
+        owner = " ".join(
+            part for part in (row["owner__first_name"], row["owner__last_name"]) if part
+        )
+        source = (
+            _("update")
+            if row["update_id"]
+            else _("meeting")
+            if row["meeting_id"]
+            else _("decision")
+            if row["decision_id"]
+            else ""
+        )
+        yield [
+            row["incident_id"],
+            row["incident__project__name"],
+            in_language(
+                {
+                    "title_en": row["incident__title_en"],
+                    "title_zh_hans": row["incident__title_zh_hans"],
+                },
+                "title",
+                language,
+            ),
+            row["pk"],
+            in_language(row, "what", language),
+            moment(row["due_at"]),
+            str(statuses.get(row["status"], row["status"])),
+            moment(row["kept_at"]),
+            moment(row["missed_at"]),
+            in_language(row, "told_client", language),
+            owner or row["owner__username"] or "",
+            source,
+            moment(row["created_at"]),
         ]

@@ -14,7 +14,7 @@ from apps.projects.selectors import projects_for_user
 
 from .exports import csv_response
 from .forms import ExportFilterForm
-from .selectors import incident_rows, log_rows, visible_incidents
+from .selectors import commitment_rows, incident_rows, log_rows, visible_incidents
 
 
 def _form(request):
@@ -86,3 +86,26 @@ def export_incidents(request):
 @login_required
 def export_log(request):
     return _download(request, "communication-log", _log_header, log_rows)
+
+
+def _commitment_header() -> list[str]:
+    return [
+        _("Incident"),
+        _("Project"),
+        _("Incident title"),
+        _("Commitment"),
+        _("What was promised"),
+        _("Due"),
+        _("Status"),
+        _("Kept at"),
+        _("Missed at"),
+        _("What the client was told"),
+        _("Owner"),
+        _("Made in"),
+        _("Made at"),
+    ]
+
+
+@login_required
+def export_commitments(request):
+    return _download(request, "commitments", _commitment_header, commitment_rows)

@@ -113,3 +113,23 @@ def test_the_export_reads_in_chunks_with_a_constant_number_of_queries(
 def test_the_exports_page_offers_both_downloads(pm, login):
     page = login(pm).get(reverse("report_exports")).content.decode()
     assert reverse("export_incidents") in page and reverse("export_log") in page
+
+
+def test_the_commitments_export_says_what_was_promised_and_how_it_ended(
+    chinese_incident, pm, login, now
+):
+    from apps.commitments import services as commitments
+
+    kept = commitments.commitment_make(
+        incident=chinese_incident,
+        actor=pm,
+        owner=pm,
+        due_at=now + timedelta(days=2),
+        what_zh_hans="周五前提交压测报告",
+        now=now - timedelta(hours=1),
+    )
+    commitments.commitment_keep(commitment=kept, actor=pm, kept_at=now, now=now)
+    header, *data = _read(login(pm, language="en").get(reverse("export_commitments")))
+    row = dict(zip(header, data[0], strict=True))
+    assert row["What was promised"] == "周五前提交压测报告"
+    assert row["Kept at"] == now.isoformat(timespec="seconds")
