@@ -215,13 +215,16 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
             and item.owner_id == reminder.recipient_id
         )
     if reminder.kind in COMMITMENT_KINDS:
-        # Still open, still due at that moment, and its incident not closed: a
-        # commitment kept, missed or moved meanwhile is not reminded of.
+        # Still open, still due at that moment, its incident not closed, and the
+        # recipient still concerned: a commitment kept, missed or moved meanwhile
+        # is not reminded of, and one handed on reminds its new owner (next scan).
+        commitment = Commitment.objects.filter(
+            pk=reminder.commitment_id, status=CommitmentStatus.OPEN, due_at=reminder.due_at
+        ).first()
         return (
-            not incident.is_closed
-            and Commitment.objects.filter(
-                pk=reminder.commitment_id, status=CommitmentStatus.OPEN, due_at=reminder.due_at
-            ).exists()
+            commitment is not None
+            and not incident.is_closed
+            and _concerned(reminder, commitment, incident)
         )
     if reminder.kind in REVIEW_KINDS:
         # Still resolved, still due at that moment, and still no meeting in time.
@@ -233,6 +236,20 @@ def _still_needed(reminder: Reminder, incident: Incident, now: datetime) -> bool
             and not meetings_in_time(incident, incident.resolved_at, reminder.due_at).exists()
         )
     return True  # a breach is a fact: always delivered
+
+
+def _concerned(reminder: Reminder, commitment: Commitment, incident: Incident) -> bool:
+    """The commitment's owner, a PM of its project, or for an escalation its PMO lead."""
+    if reminder.recipient_id == commitment.owner_id:
+        return True
+    if reminder.is_escalation and reminder.recipient_id == incident.project.pmo_lead_id:
+        return True
+    return Membership.objects.filter(
+        project_id=incident.project_id,
+        user_id=reminder.recipient_id,
+        role=ProjectRole.PM,
+        user__is_active=True,
+    ).exists()
 
 
 def review_meeting_url(incident: Incident) -> str:

@@ -102,3 +102,24 @@ def test_a_notice_due_before_the_promise_was_made_is_skipped(beat, informed, pro
     assert {r.kind for r in _ours(beat.scan_and_work(at=now + 2 * HOUR))} == {
         ReminderKind.COMMITMENT_MISSED
     }
+
+
+def test_a_commitment_handed_on_reminds_its_new_owner_not_the_old_one(
+    beat, informed, promise, pm, owner, team_member, now
+):
+    due = now + 3 * DAY
+    made = promise(informed, due_at=due)
+    assert _ours(beat.scan(at=due - DAY))
+    services.commitment_update(
+        commitment=made, expected_version=made.version, actor=pm, owner=team_member
+    )
+    beat.work()
+
+    assert _sent(ReminderKind.COMMITMENT_DUE) == {pm.pk}
+    assert Reminder.objects.get(commitment=made, recipient=owner).status == (
+        ReminderStatus.OBSOLETE
+    )
+    assert {r.recipient_id for r in _ours(beat.scan_and_work(at=due - DAY + HOUR))} == {
+        team_member.pk
+    }
+    assert _sent(ReminderKind.COMMITMENT_DUE) == {pm.pk, team_member.pk}

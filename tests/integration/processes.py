@@ -693,7 +693,8 @@ def assert_each_delivered_exactly_once(smtp: SmtpSink, expected: int, *, obsolet
     assert len(reminders_) == expected + obsolete
     assert Counter(r.status for r in reminders_) == _statuses(expected, obsolete)
     identities = Counter(
-        (r.incident_id, r.action_item_id, r.kind, r.due_at, r.recipient_id) for r in reminders_
+        (r.incident_id, r.action_item_id, r.commitment_id, r.kind, r.due_at, r.recipient_id)
+        for r in reminders_
     )
     assert max(identities.values()) == 1
     delivered = [r for r in reminders_ if r.status == ReminderStatus.DELIVERED]
