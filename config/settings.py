@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.alternatives",
     "apps.retrospectives",
     "apps.commitments",
+    "apps.trust",
     "apps.cases",
     "apps.reminders",
     "apps.statuspage",

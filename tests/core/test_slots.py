@@ -55,8 +55,8 @@ def test_the_apps_fill_the_pages_below_them_when_they_start():
     fillers = {repr(slot) for slot in (INCIDENT_PAGE, DASHBOARD, PROJECT_LIST, PROJECT_PAGE)}
     assert fillers == {
         # the log, the plan, the alternatives, the snoozes, the retrospective, similar cases,
-        # the commitments
-        "<Slot incident page: 7 filler(s)>",
+        # the commitments, the trust trend
+        "<Slot incident page: 8 filler(s)>",
         "<Slot dashboard: 1 filler(s)>",  # the overdue actions
         "<Slot projects list: 1 filler(s)>",  # the incident counts
         "<Slot project page: 2 filler(s)>",  # the incidents, the message templates' link

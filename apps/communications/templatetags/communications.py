@@ -7,7 +7,7 @@ REACTION_BADGES = {
     -2: "text-bg-danger",
     -1: "text-bg-warning",
     0: "text-bg-secondary",
-    1: "text-bg-success bg-opacity-75",
+    1: "bg-success-subtle text-success-emphasis",
     2: "text-bg-success",
 }
 
