@@ -60,6 +60,8 @@ def test_the_trust_trend_shows_its_chart_and_table(
         assert box["width"] > 250 and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
         label = chart.locator("text.trend-axis-label").first.bounding_box()
         assert label["height"] >= 9, f"axis labels too small to read: {label}"
+        for swatch in trend.locator(".trend-legend svg").all():
+            assert swatch.bounding_box()["height"] <= 24, "a legend swatch grew with the chart"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= size["width"], f"the page scrolls sideways: {width} px"
 
