@@ -167,6 +167,31 @@ def commitment_update(
     return commitment
 
 
+def _settle(
+    commitment, *, actor, verb: str, fields: list[str], data: dict, note, now
+) -> Commitment:
+    """Save a commitment that was just kept or missed: its event, a log note, the page moves on."""
+    commitment.updated_at = now
+    commitment.version += 1
+    commitment.save(update_fields=["status", *fields, "updated_at", "version"])
+    event_record(
+        actor=actor,
+        verb=verb,
+        obj=commitment,
+        incident=commitment.incident,
+        data=data,
+        now=now,
+    )
+    log_note(
+        incident=commitment.incident,
+        actor=actor,
+        summary=note % {"what": commitment.what},
+        now=now,
+    )
+    incident_public_changed(incident_id=commitment.incident_id)
+    return commitment
+
+
 @transaction.atomic
 def commitment_keep(
     *,
@@ -185,25 +210,15 @@ def commitment_keep(
         raise ValidationError({"kept_at": _("A commitment cannot be kept before it was made.")})
     commitment.status = CommitmentStatus.KEPT
     commitment.kept_at = kept_at
-    commitment.updated_at = now
-    commitment.version += 1
-    commitment.save(update_fields=["status", "kept_at", "updated_at", "version"])
-    event_record(
+    return _settle(
+        commitment,
         actor=actor,
         verb="commitment.kept",
-        obj=commitment,
-        incident=commitment.incident,
+        fields=["kept_at"],
         data={"kept_at": kept_at},
+        note=_("Commitment kept: %(what)s"),
         now=now,
     )
-    log_note(
-        incident=commitment.incident,
-        actor=actor,
-        summary=_("Commitment kept: %(what)s") % {"what": commitment.what},
-        now=now,
-    )
-    incident_public_changed(incident_id=commitment.incident_id)
-    return commitment
 
 
 @transaction.atomic
@@ -230,30 +245,12 @@ def commitment_miss(
         setattr(commitment, name, value)
     commitment.status = CommitmentStatus.MISSED
     commitment.missed_at = now
-    commitment.updated_at = now
-    commitment.version += 1
-    commitment.save(
-        update_fields=[
-            "status",
-            "missed_at",
-            *columns("told_client"),
-            "updated_at",
-            "version",
-        ]
-    )
-    event_record(
+    return _settle(
+        commitment,
         actor=actor,
         verb="commitment.missed",
-        obj=commitment,
-        incident=commitment.incident,
+        fields=["missed_at", *columns("told_client")],
         data={"missed_at": now, **told},
+        note=_("Commitment missed: %(what)s"),
         now=now,
     )
-    log_note(
-        incident=commitment.incident,
-        actor=actor,
-        summary=_("Commitment missed: %(what)s") % {"what": commitment.what},
-        now=now,
-    )
-    incident_public_changed(incident_id=commitment.incident_id)
-    return commitment

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.actionplans.models import ActionItem, ActionItemKind, RemedyAnswer
-from apps.communications.models import CONTACT_CHANNELS, ClientReaction, LogEntry, UpdateStatus
+from apps.communications.models import (
+    CONTACT_CHANNELS,
+    ClientReaction,
+    LogEntry,
+    MeetingStatus,
+    UpdateStatus,
+)
 from apps.events.display import EventLine, event_line
 from apps.events.models import Event
 from apps.incidents.models import Incident
@@ -75,15 +81,15 @@ class TimelineItem:
         return self.line.event if self.line else None
 
 
-def _source_url(event: Event, incident: Incident) -> str:
-    """The page that shows what the event is about."""
+def _source_url(event: Event, incident: Incident, update_entries: dict[int, int]) -> str:
+    """The page that shows what the event is about (``update_entries``: update → log entry)."""
     model = event.object_type.model if event.object_type_id else ""
     detail = reverse("incident_detail", args=[incident.pk])
     pk = event.object_id
     if model == "logentry":
         return f"{detail}#entry-{pk}"
     if model == "statusupdate":
-        entry = LogEntry.objects.filter(status_update_id=pk).values_list("pk", flat=True).first()
+        entry = update_entries.get(pk)
         return f"{detail}#entry-{entry}" if entry else f"{detail}#timeline"
     if model == "meeting" and event.verb != "meeting.cancelled":
         return reverse("meeting_detail", args=[incident.pk, pk])
@@ -140,12 +146,17 @@ def retrospective_timeline(retrospective: Retrospective) -> list[TimelineItem]:
             added.append(note)
         else:
             notes[note.event_id] = note
+    update_entries = dict(
+        LogEntry.objects.filter(incident=incident, status_update__isnull=False).values_list(
+            "status_update_id", "pk"
+        )
+    )
     items = [
         TimelineItem(
             occurred_at=event.occurred_at,
             line=event_line(event),
             note=notes.get(event.pk),
-            url=_source_url(event, incident),
+            url=_source_url(event, incident, update_entries),
         )
         for event in timeline_events(incident)
         if _tells(event)
@@ -243,6 +254,17 @@ def retrospective_figures(incident: Incident) -> Figures:
         else None,
         contacts=entries.filter(channel__in=CONTACT_CHANNELS).count(),
         reactions=reactions,
+    )
+
+
+def review_meetings(incident: Incident):
+    """The incident's meetings since its resolution that are not cancelled: its review."""
+    if incident.resolved_at is None:
+        return incident.meetings.none()
+    return (
+        incident.meetings.exclude(status=MeetingStatus.CANCELLED)
+        .filter(starts_at__gte=incident.resolved_at)
+        .order_by("starts_at")
     )
 
 

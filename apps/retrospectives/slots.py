@@ -1,9 +1,9 @@
 """What the retrospectives put on the pages and rules below them (``apps.core.slots``)."""
 
-from apps.communications.models import MeetingStatus
 from apps.incidents.models import Incident
 
 from .models import Retrospective
+from .selectors import review_meetings
 
 
 def incident_page(*, incident: Incident, **kwargs) -> dict:
@@ -11,14 +11,7 @@ def incident_page(*, incident: Incident, **kwargs) -> dict:
     if incident.resolved_at is None and not incident.is_closed:
         return {"retro_card": None}
     retrospective = Retrospective.objects.filter(incident=incident).first()
-    meeting = None
-    if incident.resolved_at is not None:
-        meeting = (
-            incident.meetings.exclude(status=MeetingStatus.CANCELLED)
-            .filter(starts_at__gte=incident.resolved_at)
-            .order_by("starts_at")
-            .first()
-        )
+    meeting = review_meetings(incident).first()
     return {"retro_card": {"retrospective": retrospective, "review_meeting": meeting}}
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.communications.models import MeetingStatus
 from apps.core.concurrency import EditConflict
 from apps.core.conflicts import edit_conflict
 from apps.core.forms import add_service_errors
@@ -41,6 +40,7 @@ from ..selectors import (
     prevention_items,
     retrospective_figures,
     retrospective_timeline,
+    review_meetings,
     timeline_events,
 )
 from ..services.publish import report_gaps
@@ -71,14 +71,6 @@ def retrospective_detail(request, pk: int):
     retrospective.incident = incident
     timeline = retrospective_timeline(retrospective)
     show_hidden = request.GET.get("hidden") == "1"
-    resolved_at = incident.resolved_at
-    meetings = (
-        incident.meetings.exclude(status=MeetingStatus.CANCELLED)
-        .filter(starts_at__gte=resolved_at)
-        .order_by("starts_at")
-        if resolved_at
-        else incident.meetings.none()
-    )
     context |= {
         "retrospective": retrospective,
         "timeline": timeline if show_hidden else [item for item in timeline if not item.hidden],
@@ -87,7 +79,7 @@ def retrospective_detail(request, pk: int):
         "figures": retrospective_figures(incident),
         "causes": list(retrospective.root_causes.all()),
         "improvements": list(prevention_items(incident)),
-        "review_meetings": list(meetings),
+        "review_meetings": list(review_meetings(incident)),
         "report_gaps": report_gaps(retrospective),
         "review_texts": [
             (
